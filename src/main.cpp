@@ -1,0 +1,8 @@
+#include <iostream>
+
+#include "common/version.hpp"
+
+int main() {
+  std::cout << "gallery " << gallery::kVersion << "\n";
+  return 0;
+}
