@@ -1,0 +1,51 @@
+#pragma once
+
+// Hashing, HMAC, randomness and encodings, over OpenSSL. The one place the
+// project touches these primitives.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace gallery {
+
+using Sha256Digest = std::array<uint8_t, 32>;
+
+// Incremental SHA-256 (for bodies that arrive in pieces).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void Update(std::string_view data);
+  // Finishes the hash; the object must not be updated afterwards.
+  Sha256Digest Finish();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX*
+};
+
+Sha256Digest Sha256Of(std::string_view data);
+std::string Sha256Hex(std::string_view data);
+Sha256Digest HmacSha256(std::string_view key, std::string_view data);
+
+// Cryptographically secure random bytes (aborts if the system CSPRNG fails:
+// nothing secure can go on without it).
+std::string RandomBytes(size_t n);
+
+// A new opaque id: 16 random bytes (128 bits) as 22 base64url characters.
+std::string NewId();
+
+std::string HexEncode(std::string_view bytes);
+std::string Base64UrlEncode(std::string_view bytes);  // no padding
+// Returns false on characters outside the base64url alphabet.
+bool Base64UrlDecode(std::string_view text, std::string* out);
+std::string Base64Encode(std::string_view bytes);  // standard, padded
+
+// Constant-time comparison (for secrets).
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace gallery
