@@ -1,0 +1,36 @@
+#include "db/photo_checks.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace gallery::db {
+
+Status CheckPhotoForInsert(const PhotoRecord& photo) {
+  if (photo.id.empty()) return Status::InvalidArgument("photo id is empty");
+  if (photo.sha256.empty()) return Status::InvalidArgument("photo sha256 is empty");
+  if (photo.bytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return Status::InvalidArgument("photo bytes " + std::to_string(photo.bytes) +
+                                   " is above the largest storable size");
+  }
+  if (photo.width < 0 || photo.height < 0) {
+    return Status::InvalidArgument("photo dimensions are negative");
+  }
+  if (photo.frames < 1) return Status::InvalidArgument("photo frames must be at least 1");
+  nlohmann::json exif = nlohmann::json::parse(photo.exif_json, nullptr, /*allow_exceptions=*/false);
+  if (exif.is_discarded() || !exif.is_object()) {
+    return Status::InvalidArgument(R"(photo exif_json is not a JSON object ("{}" when no EXIF))");
+  }
+  return Status::Ok();
+}
+
+Status CheckListLimit(int limit) {
+  if (limit < 1 || limit > kMaxListLimit) {
+    return Status::InvalidArgument("list limit " + std::to_string(limit) + " is outside 1.." +
+                                   std::to_string(kMaxListLimit));
+  }
+  return Status::Ok();
+}
+
+}  // namespace gallery::db
