@@ -1,0 +1,81 @@
+#include "http/router.hpp"
+
+namespace gallery::http {
+namespace {
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Router::Add(Verb method, std::string pattern, Handler handler, RouteOptions options) {
+  std::vector<std::string> segments = SplitPath(pattern);
+  entries_.push_back(Entry{Route{method, std::move(pattern), std::move(handler), options},
+                           std::move(segments)});
+}
+
+bool Router::MatchPattern(const std::vector<std::string>& pattern, std::string_view path,
+                          std::map<std::string, std::string>* params) {
+  std::vector<std::string> parts = SplitPath(path);
+  // A trailing slash is not the same resource (except for "/").
+  if (path.size() > 1 && path.back() == '/') return false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const std::string& p = pattern[i];
+    if (p.size() > 3 && p.compare(0, 2, "{*") == 0) {
+      std::string rest;
+      for (size_t k = i; k < parts.size(); ++k) rest += (k > i ? "/" : "") + parts[k];
+      (*params)[p.substr(2, p.size() - 3)] = rest;
+      return true;
+    }
+    if (i >= parts.size()) return false;
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      (*params)[p.substr(1, p.size() - 2)] = parts[i];
+    } else if (p != parts[i]) {
+      return false;
+    }
+  }
+  return parts.size() == pattern.size();
+}
+
+RouteMatch Router::Match(Verb method, std::string_view path) const {
+  RouteMatch result;
+  Verb wanted = method == Verb::head ? Verb::get : method;
+  for (const Entry& e : entries_) {
+    std::map<std::string, std::string> params;
+    if (!MatchPattern(e.segments, path, &params)) continue;
+    if (e.route.method == wanted) {
+      result.route = &e.route;
+      result.params = std::move(params);
+      return result;
+    }
+    result.path_known = true;
+  }
+  return result;
+}
+
+std::string Router::AllowedMethods(std::string_view path) const {
+  std::string out;
+  for (const Entry& e : entries_) {
+    std::map<std::string, std::string> params;
+    if (!MatchPattern(e.segments, path, &params)) continue;
+    if (!out.empty()) out += ", ";
+    out += std::string(beast_http::to_string(e.route.method));
+    if (e.route.method == Verb::get) out += ", HEAD";
+  }
+  return out;
+}
+
+}  // namespace gallery::http

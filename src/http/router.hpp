@@ -1,0 +1,60 @@
+#pragma once
+
+// Maps (method, path) to a handler. Patterns are literal segments and
+// `{name}` captures of one segment: "/api/v1/photos/{id}/original". A
+// trailing "{*name}" captures the rest of the path (static assets).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "http/message.hpp"
+
+namespace gallery::http {
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+
+struct RouteOptions {
+  // Largest body accepted; 0 means the server's small default (for JSON).
+  uint64_t max_body_bytes = 0;
+};
+
+struct Route {
+  Verb method;
+  std::string pattern;
+  Handler handler;
+  RouteOptions options;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;  // null: no route for this path and method
+  bool path_known = false;       // true when the path matched with another method (405)
+  std::map<std::string, std::string> params;
+};
+
+class Router {
+ public:
+  // REQUIRES: called before the server starts (not thread-safe with Match).
+  void Add(Verb method, std::string pattern, Handler handler, RouteOptions options = {});
+
+  // Thread-safe once routes are added. HEAD matches GET routes.
+  RouteMatch Match(Verb method, std::string_view path) const;
+
+  // Allowed methods for a known path (for 405's Allow header).
+  std::string AllowedMethods(std::string_view path) const;
+
+ private:
+  static bool MatchPattern(const std::vector<std::string>& pattern, std::string_view path,
+                           std::map<std::string, std::string>* params);
+
+  struct Entry {
+    Route route;
+    std::vector<std::string> segments;
+  };
+  std::vector<Entry> entries_;
+};
+
+}  // namespace gallery::http
