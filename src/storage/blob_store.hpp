@@ -4,14 +4,22 @@
 //
 // Keys are produced by the service layer only (e.g. "photos/<id>/original"),
 // never from user input: they are non-empty, relative, made of [A-Za-z0-9._/-]
-// with no "." or ".." segment and no leading or trailing "/". An
-// implementation rejects any other key with kInvalidArgument.
+// with no "." or ".." segment, no empty segment ("a//b"), no leading or
+// trailing "/", at most kMaxBlobKeyLength bytes, and segments of at most
+// kMaxBlobKeySegmentLength bytes (a file name on common file systems). Every
+// method that takes a key rejects any other key with kInvalidArgument and
+// touches nothing. Keys are ordered bytewise.
+//
+// A store on a file system cannot hold both "a" and "a/b" (a name is either a
+// file or a directory): such a store answers the second Put with kConflict
+// and leaves the first object intact. Stores without that limit accept both.
 //
 // Thread safety: every implementation is safe for concurrent use by many
 // threads without external locking. Methods block (disk or network I/O): call
 // them from a blocking pool, never from a network thread.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -44,7 +52,7 @@ struct BlobData {
 };
 
 struct ListPage {
-  std::vector<BlobInfo> blobs;  // sorted by key, ascending
+  std::vector<BlobInfo> blobs;                  // sorted by key, ascending
   std::optional<std::string> next_start_after;  // set when more keys follow
 };
 
@@ -52,7 +60,11 @@ struct PutOptions {
   std::string content_type = "application/octet-stream";
 };
 
-// Returns OK iff `key` satisfies the key rules above.
+inline constexpr size_t kMaxBlobKeyLength = 1024;
+inline constexpr size_t kMaxBlobKeySegmentLength = 255;
+
+// Returns OK iff `key` satisfies the key rules above; kInvalidArgument, with
+// the reason, otherwise.
 Status ValidateBlobKey(std::string_view key);
 
 class BlobStore {
@@ -67,13 +79,15 @@ class BlobStore {
 
   // Like Put, with the bytes read from the local file `source` (which may be
   // large: an implementation streams it and never holds it whole in memory).
-  // `source` is left as it was.
+  // `source` is left as it was. kNotFound when `source` does not exist (the
+  // previous object under `key`, if any, is left intact).
   virtual Status PutFile(std::string_view key, const std::filesystem::path& source,
                          const PutOptions& options) = 0;
 
   // Reads `range` of the object. kNotFound when there is no object;
   // kRangeNotSatisfiable when range.offset >= size (and size > 0). A length
-  // past the end is clipped to the end.
+  // past the end is clipped to the end. The bytes always come from one whole
+  // version of the object, even while it is being replaced.
   virtual Result<BlobData> Get(std::string_view key, const ByteRange& range = {}) = 0;
 
   // Size and modification time. kNotFound when there is no object.
@@ -84,14 +98,17 @@ class BlobStore {
 
   // Lists objects whose key starts with `prefix`, in key order, after
   // `start_after` (exclusive; empty = from the start), at most `limit`.
+  // `prefix` and `start_after` are plain strings, not keys (e.g. "photos/"):
+  // they only filter. next_start_after is the last returned key when more
+  // keys follow; pass it back as `start_after` for the next page.
+  // kInvalidArgument when limit == 0.
   virtual Result<ListPage> List(std::string_view prefix, std::string_view start_after,
                                 size_t limit) = 0;
 
   // A URL that lets anyone holding it GET the object directly from the
   // store for `ttl`, answering with `content_disposition`; nullopt when the
   // store cannot presign (local disk). Pure computation: no I/O.
-  virtual std::optional<std::string> PresignGet(std::string_view key,
-                                                std::chrono::seconds ttl,
+  virtual std::optional<std::string> PresignGet(std::string_view key, std::chrono::seconds ttl,
                                                 std::string_view content_disposition) {
     (void)key, (void)ttl, (void)content_disposition;
     return std::nullopt;
