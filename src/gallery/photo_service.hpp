@@ -1,0 +1,142 @@
+#pragma once
+
+// PhotoService: the upload, read and delete use cases over a BlobStore, a
+// MetadataStore and the image pipeline. Plain C++: no HTTP types, no SQL.
+//
+// Upload contract (ARCHITECTURE.md, upload path): format sniffed from the
+// bytes, limits checked before decoding, derivatives made on the bounded
+// image pool, blobs put, then the row committed; on any failure what was put
+// is deleted. A row never names a missing blob. A crash between put and
+// commit leaves blobs without a row, which SweepOrphans removes after a grace
+// period.
+//
+// Every method blocks (storage, database, image work): call from a blocking
+// pool. Safe for concurrent use.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/metrics.hpp"
+#include "common/status.hpp"
+#include "db/metadata_store.hpp"
+#include "gallery/derivative_cache.hpp"
+#include "image/image_pool.hpp"
+#include "image/pipeline.hpp"
+#include "storage/blob_store.hpp"
+
+namespace gallery::service {
+
+struct PhotoServiceOptions {
+  image::Limits limits;
+  uint64_t max_upload_bytes = 256ull << 20;
+  int thumb_edge = 512;
+  int preview_edge = 2048;
+  int jpeg_quality = 80;
+  size_t cache_bytes = 64ull << 20;
+  // Blobs without a row younger than this are left alone by the sweeper
+  // (they may belong to an upload still in progress on any instance).
+  std::chrono::seconds orphan_grace{3600};
+};
+
+struct UploadFile {
+  std::string filename;   // as the client sent it
+  std::string_view bytes;  // must stay valid during the call
+};
+
+struct UploadResult {
+  db::PhotoRecord photo;
+  bool duplicate = false;
+};
+
+enum class DerivativeKind { kThumb, kPreview };
+std::string_view DerivativeKindName(DerivativeKind kind);
+
+struct DerivativeBlob {
+  std::shared_ptr<const CachedDerivative> data;  // bytes, content type, strong ETag
+};
+
+struct SweepReport {
+  int scanned_blobs = 0;
+  int deleted_blobs = 0;
+};
+
+class PhotoService {
+ public:
+  // All references must outlive the service.
+  PhotoService(storage::BlobStore& blobs, db::MetadataStore& metadata, image::ImagePool& pool,
+               Metrics& metrics, PhotoServiceOptions options);
+
+  // Checks what can be checked without decoding (size, format, header,
+  // pixel limit). Cheap: used to refuse a batch before storing any of it.
+  Status Precheck(const UploadFile& file) const;
+
+  // The whole upload. The same bytes as an existing photo return that photo
+  // with duplicate = true. Errors: kInvalidArgument (empty, bad file name),
+  // kPayloadTooLarge, kUnsupportedMediaType, kImageTooLarge,
+  // kUnprocessableImage, kOverloaded (image pool full), kUnavailable/kIoError
+  // (backends).
+  Result<UploadResult> Upload(const UploadFile& file);
+
+  Result<db::PhotoRecord> Get(const std::string& id);
+  Result<db::PhotoPage> List(const std::optional<db::PhotoCursor>& after, int limit);
+
+  // Removes the row, then the blobs (a blob left behind by a failure here is
+  // an orphan the sweeper removes). kNotFound when there is no such photo.
+  Status Delete(const std::string& id);
+
+  // The derivative in `format`: from the cache, else the store, else made
+  // now from the original (WebP/AVIF variants are made on first request and
+  // stored). kNotFound when the photo does not exist.
+  Result<DerivativeBlob> GetDerivative(const std::string& id, DerivativeKind kind,
+                                       image::OutputFormat format);
+
+  // The derivative when it is in memory, else null. Never blocks: safe on
+  // network threads.
+  std::shared_ptr<const CachedDerivative> PeekDerivative(const std::string& id,
+                                                         DerivativeKind kind,
+                                                         image::OutputFormat format);
+
+  // A range of the original's bytes.
+  Result<storage::BlobData> ReadOriginal(const db::PhotoRecord& photo,
+                                         const storage::ByteRange& range);
+
+  // A short-lived direct URL to the original, when the store can presign.
+  std::optional<std::string> PresignOriginal(const db::PhotoRecord& photo,
+                                             std::chrono::seconds ttl);
+
+  // Deletes blobs under photos/ that have no row and are older than the
+  // grace period.
+  Result<SweepReport> SweepOrphans();
+
+  // OK when both backends answer; else the first failure, with context.
+  Status CheckReady();
+
+ private:
+  // Runs `job` on the image pool and waits. kOverloaded when the pool is full.
+  template <typename T>
+  Result<T> RunOnImagePool(std::function<Result<T>()> job);
+
+  Status PutAll(const std::vector<std::pair<std::string, std::string_view>>& blobs,
+                std::vector<std::string>* put_keys);
+  void DeleteKeys(const std::vector<std::string>& keys);
+  std::vector<image::DerivativeSpec> UploadSpecs() const;
+  image::DerivativeSpec SpecFor(DerivativeKind kind, image::OutputFormat format) const;
+
+  storage::BlobStore& blobs_;
+  db::MetadataStore& metadata_;
+  image::ImagePool& pool_;
+  Metrics& metrics_;
+  const PhotoServiceOptions options_;
+  DerivativeCache cache_;
+};
+
+// Checks a client file name: at most 255 bytes of valid UTF-8, no path
+// separators, no control characters, not "." or "..". kInvalidArgument
+// otherwise. An empty name is allowed (the photo gets "upload.<ext>").
+Status ValidateFilename(std::string_view name);
+
+}  // namespace gallery::service
