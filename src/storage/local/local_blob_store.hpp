@@ -13,8 +13,10 @@
 // symbolic links). A crash can leave temporary files behind; nothing reads
 // them, and they are safe to remove when no Put is running.
 //
-// The content type of PutOptions is not kept. PresignGet returns nullopt.
-// Files are created with mode 0644 and directories with 0755 (before umask).
+// Delete is not fsynced: after a power loss a deleted object may come back
+// (the sweeper of orphaned blobs removes it again). The content type of
+// PutOptions is not kept. PresignGet returns nullopt. Files get mode 0644
+// whatever the umask; directories 0755 less the umask.
 
 #include <filesystem>
 #include <memory>
