@@ -35,6 +35,8 @@ class ImagePool {
   int workers() const { return static_cast<int>(threads_.size()); }
 
   // Stops accepting, finishes every queued and running job, joins the threads.
+  // Returns once all of that is done, also when called again or concurrently.
+  // REQUIRES: not called from inside a job (a worker cannot join itself).
   void Shutdown();
 
  private:
@@ -46,7 +48,8 @@ class ImagePool {
   std::deque<std::function<void()>> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;                    // GUARDED_BY(mu_)
   std::atomic<int> busy_{0};
-  std::vector<std::thread> threads_;
+  std::vector<std::thread> threads_;  // fixed after construction
+  std::once_flag joined_;
 };
 
 }  // namespace gallery::image

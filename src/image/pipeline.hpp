@@ -11,6 +11,7 @@
 // ImagePool, never on network threads.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,12 +33,17 @@ struct Limits {
 
 struct ImageHeader {
   Format format = Format::kJpeg;
-  int stored_width = 0;   // as stored in the file
+  int stored_width = 0;  // as stored in the file
   int stored_height = 0;
   int frames = 1;         // pages of an animation, 1 for a still
   int orientation = 1;    // EXIF orientation 1..8 (invalid values read as 1)
   int display_width = 0;  // after orientation (5..8 swap width and height)
   int display_height = 0;
+  // The canvas the file declares beyond its stored size, when the format has
+  // such a notion: for GIF, the area that holds every frame at its declared
+  // position (frames may claim extents far outside the logical screen). 0
+  // when not applicable. Counted by CheckLimits like the stored size.
+  uint64_t declared_canvas_pixels = 0;
 };
 
 // Reads only the header of `bytes` (no pixel decoding). kUnsupportedMediaType
@@ -45,7 +51,8 @@ struct ImageHeader {
 // header is unreadable.
 Result<ImageHeader> ProbeHeader(std::string_view bytes);
 
-// kImageTooLarge when stored_width * stored_height * frames > max_pixels.
+// kImageTooLarge when max(stored_width * stored_height, declared_canvas_pixels)
+// * frames > max_pixels.
 Status CheckLimits(const ImageHeader& header, const Limits& limits);
 
 enum class OutputFormat { kJpeg, kWebp, kAvif };
@@ -53,7 +60,7 @@ std::string_view OutputMimeType(OutputFormat format);
 std::string_view OutputExtension(OutputFormat format);  // "jpg", "webp", "avif"
 
 struct DerivativeSpec {
-  std::string name;  // "thumb", "preview"
+  std::string name;    // "thumb", "preview"
   int max_edge = 512;  // the longest edge is at most this; never upscaled
   OutputFormat format = OutputFormat::kJpeg;
   int quality = 80;
@@ -86,7 +93,8 @@ struct ProcessedImage {
 
 // The whole upload pipeline for one original: probe, check limits, extract
 // EXIF, then make every derivative in `specs` from one decode where possible.
-Result<ProcessedImage> ProcessUpload(std::string_view bytes, const std::vector<DerivativeSpec>& specs,
+Result<ProcessedImage> ProcessUpload(std::string_view bytes,
+                                     const std::vector<DerivativeSpec>& specs,
                                      const Limits& limits);
 
 // Makes one derivative from the original (used to make WebP/AVIF variants
