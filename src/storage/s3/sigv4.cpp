@@ -200,7 +200,7 @@ std::string StringToSign(std::string_view canonical_request, const SigningScope&
 
 std::string ComputeSignature(std::string_view secret_access_key, const SigningScope& scope,
                              std::string_view string_to_sign) {
-  const std::string secret = "AWS4" + std::string(secret_access_key);
+  const std::string secret = std::string("AWS4").append(secret_access_key);
   const std::string k_date = DigestToString(HmacSha256(secret, FormatAmzDay(scope.time)));
   const std::string k_region = DigestToString(HmacSha256(k_date, scope.region));
   const std::string k_service = DigestToString(HmacSha256(k_region, scope.service));

@@ -34,7 +34,7 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
   return out;
 }
 
-std::string UriDecode(std::string_view text) {
+std::string UriDecode(std::string_view text, bool plus_as_space) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -47,15 +47,14 @@ std::string UriDecode(std::string_view text) {
         continue;
       }
     }
-    out.push_back(text[i]);
+    out.push_back(plus_as_space && text[i] == '+' ? ' ' : text[i]);
   }
   return out;
 }
 
-std::string FormEncode(
-    std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+std::string EncodeQuery(const QueryParams& params) {
   std::string out;
-  for (const auto& [name, value] : fields) {
+  for (const auto& [name, value] : params) {
     if (!out.empty()) out.push_back('&');
     out += UriEncode(name, /*keep_slash=*/false);
     out.push_back('=');

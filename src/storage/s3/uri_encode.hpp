@@ -3,10 +3,10 @@
 // Percent-encoding as SigV4 and S3 define it: every byte except the
 // unreserved characters A-Z a-z 0-9 - _ . ~ becomes %XY (upper-case hex).
 
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace gallery::storage::s3 {
 
@@ -14,12 +14,15 @@ namespace gallery::storage::s3 {
 // encoded otherwise (query names and values).
 std::string UriEncode(std::string_view text, bool keep_slash);
 
-// Decodes %XY sequences; '+' stays '+'. A '%' not followed by two hex digits
-// is kept literally (lenient, like browsers and S3).
-std::string UriDecode(std::string_view text);
+// Decodes %XY sequences. '+' stays '+' unless `plus_as_space` (S3's
+// encoding-type=url listings encode a space as '+'). A '%' not followed by
+// two hex digits is kept literally.
+std::string UriDecode(std::string_view text, bool plus_as_space = false);
 
-// "a=1&b=x%2Fy" with each name and value UriEncode'd; values in order given.
-// Used for application/x-www-form-urlencoded bodies (STS).
-std::string FormEncode(std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// "a=1&b=x%2Fy": each name and value UriEncode'd (slashes too), in the order
+// given. For query strings and application/x-www-form-urlencoded bodies.
+std::string EncodeQuery(const QueryParams& params);
 
 }  // namespace gallery::storage::s3

@@ -1,0 +1,229 @@
+// The S3 BlobStore against moto with IAM enforced: the store signs with a
+// key whose policy allows only the bucket's "gallery/" prefix.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/crypto.hpp"
+#include "storage/s3/credentials.hpp"
+#include "storage/s3/loopback_http_server_testing.hpp"
+#include "storage/s3/moto_world_testing.hpp"
+#include "storage/s3/s3_blob_store.hpp"
+
+namespace gallery::storage::s3 {
+namespace {
+
+using testing::MotoWorld;
+
+class S3MotoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<MotoWorld*> world = testing::SharedMotoWorldWithIam();
+    ASSERT_TRUE(world.ok()) << world.status().ToString();
+    world_ = *world;
+    // A fresh namespace per test inside the allowed prefix.
+    run_prefix_ = world_->allowed_prefix + "t-" + NewId() + "/";
+    for (char& c : run_prefix_) {
+      if (c == '_') c = '-';
+    }
+  }
+
+  S3Options Options(const std::string& prefix) const {
+    S3Options options;
+    options.bucket = world_->bucket;
+    options.prefix = prefix;
+    options.region = "us-east-1";
+    options.endpoint = world_->server->endpoint();
+    options.force_path_style = true;
+    options.request_timeout = std::chrono::seconds(20);
+    options.max_attempts = 2;
+    options.credentials = std::make_shared<StaticCredentialsProvider>(world_->store_credentials);
+    return options;
+  }
+
+  std::unique_ptr<BlobStore> Store(const S3Options& options) const {
+    Result<std::unique_ptr<BlobStore>> store = NewS3BlobStore(options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  std::unique_ptr<BlobStore> Store() const { return Store(Options(run_prefix_)); }
+
+  // Runs boto3 as the admin user: `script` gets endpoint, bucket, key id,
+  // secret and then `args` in sys.argv, and a client `s3` ready to use.
+  testing::ProcessResult Boto3(std::string_view script, std::vector<std::string> args) const {
+    const std::string prelude = R"py(
+import sys, hashlib, json, boto3
+from botocore.config import Config
+endpoint, bucket, key_id, secret = sys.argv[1:5]
+args = sys.argv[5:]
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                  aws_access_key_id=key_id, aws_secret_access_key=secret,
+                  config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+)py";
+    std::vector<std::string> argv = {world_->server->endpoint(), world_->bucket,
+                                     world_->admin_credentials.access_key_id,
+                                     world_->admin_credentials.secret_access_key};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Result<testing::ProcessResult> result = testing::RunPython(prelude + std::string(script), argv);
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    if (!result.ok()) return {};
+    EXPECT_EQ(result->exit_code, 0) << result->err;
+    return std::move(result).value();
+  }
+
+  std::filesystem::path WriteFile(const std::string& bytes) {
+    const auto path = scratch_.path() / ("f-" + NewId());
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+
+  MotoWorld* world_ = nullptr;
+  std::string run_prefix_;
+  testing::TempDir scratch_;
+};
+
+TEST_F(S3MotoTest, PutGetHeadListDeleteUnderThePrefix) {
+  auto store = Store();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Ping().ok()) << store->Ping().ToString();
+  const std::string bytes = RandomBytes(1000);
+  ASSERT_TRUE(store->Put("photos/a/original", bytes, {"image/jpeg"}).ok());
+  ASSERT_TRUE(store->Put("photos/b/original", "bb", {}).ok());
+
+  Result<BlobData> whole = store->Get("photos/a/original");
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_EQ(whole->bytes, bytes);
+  EXPECT_EQ(whole->total_size, 1000u);
+  Result<BlobData> part = store->Get("photos/a/original", {10, 20});
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  EXPECT_EQ(part->bytes, bytes.substr(10, 20));
+  EXPECT_EQ(part->total_size, 1000u);
+  Result<BlobData> tail = store->Get("photos/a/original", {990, 100});
+  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
+  EXPECT_EQ(tail->bytes, bytes.substr(990));
+  EXPECT_EQ(store->Get("photos/a/original", {1000, std::nullopt}).code(),
+            ErrorCode::kRangeNotSatisfiable);
+  EXPECT_EQ(store->Get("photos/missing").code(), ErrorCode::kNotFound);
+
+  Result<BlobInfo> info = store->Head("photos/a/original");
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->size, 1000u);
+  EXPECT_LT(std::chrono::abs(info->last_modified - Clock::now()), std::chrono::minutes(5));
+  EXPECT_EQ(store->Head("photos/missing").code(), ErrorCode::kNotFound);
+
+  Result<ListPage> page = store->List("photos/", "", 1);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->blobs.size(), 1u);
+  EXPECT_EQ(page->blobs[0].key, "photos/a/original");
+  EXPECT_EQ(page->blobs[0].size, 1000u);
+  ASSERT_TRUE(page->next_start_after.has_value());
+  page = store->List("photos/", *page->next_start_after, 10);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->blobs.size(), 1u);
+  EXPECT_EQ(page->blobs[0].key, "photos/b/original");
+  EXPECT_FALSE(page->next_start_after.has_value());
+
+  ASSERT_TRUE(store->Delete("photos/a/original").ok());
+  EXPECT_TRUE(store->Delete("photos/a/original").ok());  // idempotent
+  EXPECT_EQ(store->Head("photos/a/original").code(), ErrorCode::kNotFound);
+}
+
+TEST_F(S3MotoTest, MultipartUploadOfA20MiBFileIn8MiBParts) {
+  S3Options options = Options(run_prefix_);
+  options.multipart_threshold = 16 * kMiB;
+  options.part_size = 8 * kMiB;
+  auto store = Store(options);
+  ASSERT_NE(store, nullptr);
+  const std::string bytes = RandomBytes(20 * kMiB);
+  const auto path = WriteFile(bytes);
+  ASSERT_TRUE(store->PutFile("photos/big/original", path, {"image/tiff"}).ok());
+
+  Result<BlobData> got = store->Get("photos/big/original");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(Sha256Hex(got->bytes), Sha256Hex(bytes));
+  // S3 marks a multipart object's ETag with its number of parts.
+  const testing::ProcessResult head = Boto3(
+      "h = s3.head_object(Bucket=bucket, Key=args[0]); print(h['ETag'], h['ContentLength'], "
+      "h['ContentType'])",
+      {run_prefix_ + "photos/big/original"});
+  EXPECT_NE(head.out.find("-3\" 20971520 image/tiff"), std::string::npos) << head.out;
+}
+
+TEST_F(S3MotoTest, AKeyOutsideTheAllowedPrefixIsDeniedByIam) {
+  auto outside = Store(Options("elsewhere/"));
+  ASSERT_NE(outside, nullptr);
+  const Status put = outside->Put("photos/a", "x", {});
+  EXPECT_EQ(put.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(put.message().find("S3 denied access: AccessDenied"), std::string::npos)
+      << put.message();
+  const Result<BlobData> get = outside->Get("photos/a");
+  EXPECT_EQ(get.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(get.status().message().find("AccessDenied"), std::string::npos);
+  // The same key with the same credentials is fine under the allowed prefix.
+  auto inside = Store();
+  EXPECT_TRUE(inside->Put("photos/a", "x", {}).ok());
+}
+
+TEST_F(S3MotoTest, AWrongSecretKeyFailsWithSignatureDoesNotMatch) {
+  S3Options options = Options(run_prefix_);
+  Credentials wrong = world_->store_credentials;
+  wrong.secret_access_key[0] = wrong.secret_access_key[0] == 'x' ? 'y' : 'x';
+  options.credentials = std::make_shared<StaticCredentialsProvider>(wrong);
+  auto store = Store(options);
+  for (const Status& status : {store->Ping(), store->Put("photos/a", "x", {}),
+                               store->Get("photos/a").status(), store->Delete("photos/a")}) {
+    EXPECT_EQ(status.code(), ErrorCode::kUnavailable);
+    EXPECT_NE(status.message().find("S3 rejected our credentials: SignatureDoesNotMatch"),
+              std::string::npos)
+        << status.message();
+  }
+  // HEAD answers carry no error body: still unavailable, with what is known.
+  const Result<BlobInfo> head = store->Head("photos/a");
+  EXPECT_EQ(head.code(), ErrorCode::kUnavailable) << head.status().ToString();
+
+  options.credentials = std::make_shared<StaticCredentialsProvider>(
+      Credentials{"AKIAUNKNOWNUNKNOWN00", "secret", "", {}});
+  const Status unknown = Store(options)->Ping();
+  EXPECT_EQ(unknown.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(unknown.message().find("InvalidAccessKeyId"), std::string::npos) << unknown.message();
+}
+
+TEST_F(S3MotoTest, Boto3ReadsWhatWeWroteAndWeReadWhatBoto3Wrote) {
+  S3Options options = Options(run_prefix_);
+  options.multipart_threshold = 6 * kMiB;
+  options.part_size = 5 * kMiB;
+  auto store = Store(options);
+  const std::string small = RandomBytes(100 * 1024);
+  const std::string large = RandomBytes(11 * kMiB + 3);
+  ASSERT_TRUE(store->Put("photos/A-b_c.d/small", small, {"image/png"}).ok());
+  ASSERT_TRUE(store->PutFile("photos/A-b_c.d/large", WriteFile(large), {}).ok());
+
+  const testing::ProcessResult read =
+      Boto3(R"py(
+for key in args:
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    print(hashlib.sha256(body).hexdigest())
+)py",
+            {run_prefix_ + "photos/A-b_c.d/small", run_prefix_ + "photos/A-b_c.d/large"});
+  EXPECT_EQ(read.out, Sha256Hex(small) + "\n" + Sha256Hex(large) + "\n");
+
+  // boto3 writes random bytes and prints them as hex.
+  const testing::ProcessResult wrote = Boto3(R"py(
+import os
+data = os.urandom(300000)
+s3.put_object(Bucket=bucket, Key=args[0], Body=data)
+print(data.hex())
+)py",
+                                             {run_prefix_ + "photos/from-boto3"});
+  std::string expected_hex = wrote.out;
+  while (!expected_hex.empty() && expected_hex.back() == '\n') expected_hex.pop_back();
+  Result<BlobData> got = store->Get("photos/from-boto3");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(HexEncode(got->bytes), expected_hex);
+}
+
+}  // namespace
+}  // namespace gallery::storage::s3
