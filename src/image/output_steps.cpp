@@ -9,9 +9,11 @@
 namespace gallery::image::internal {
 namespace {
 
-// AVIF encoding speed: aom's effort 0..9 (libvips' default is 4). 2 keeps a
-// 2048 px preview well under a second on one core at a small size cost.
-constexpr int kAvifEffort = 2;
+// AVIF encoding effort, 0..9 (libvips' default is 4). Measured on a 2048 px
+// preview of a 12 MP photo at Q50: effort 4 takes ~5 s of CPU, 2 ~0.9 s,
+// 0 ~0.15 s, while the file is only 3% larger at 0 than at 2 and the error
+// against the source is the same (mean absolute difference 3.46 vs 3.42).
+constexpr int kAvifEffort = 0;
 // WebP: libwebp's method 0..6; 4 is its default balance.
 constexpr int kWebpEffort = 4;
 
