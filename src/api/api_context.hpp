@@ -3,9 +3,8 @@
 // What every handler needs: the services and the pool for blocking calls.
 // Built by the composition root; handlers never reach for globals.
 
-#include <chrono>
-
 #include <boost/asio/thread_pool.hpp>
+#include <chrono>
 
 #include "common/metrics.hpp"
 #include "gallery/photo_service.hpp"

@@ -71,12 +71,23 @@ std::string HtmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -84,8 +95,8 @@ std::string HtmlEscape(std::string_view text) {
 
 void RegisterIndexPage(http::Router& router, ApiContext& ctx) {
   router.Add(http::Verb::get, "/", [&ctx](http::Request& req) -> asio::awaitable<http::Response> {
-    Result<db::PhotoPage> page = co_await http::Offload(
-        ctx.blocking, [&ctx] { return ctx.photos.List(std::nullopt, 200); });
+    Result<db::PhotoPage> page =
+        co_await http::Offload(ctx.blocking, [&ctx] { return ctx.photos.List(std::nullopt, 200); });
     if (!page.ok()) co_return http::ProblemResponse(page.status(), req);
     std::string html(kHead);
     if (page->photos.empty()) {
@@ -95,13 +106,13 @@ void RegisterIndexPage(http::Router& router, ApiContext& ctx) {
     for (const db::PhotoRecord& p : page->photos) {
       std::string base = "/api/v1/photos/" + HtmlEscape(p.id);
       html += "<a href=\"" + base + "/preview\"><img loading=\"lazy\" src=\"" + base +
-              "/thumb\" alt=\"" + HtmlEscape(p.filename) + "\" width=\"" +
-              std::to_string(p.width) + "\" height=\"" + std::to_string(p.height) + "\"></a>\n";
+              "/thumb\" alt=\"" + HtmlEscape(p.filename) + "\" width=\"" + std::to_string(p.width) +
+              "\" height=\"" + std::to_string(p.height) + "\"></a>\n";
     }
     html += "</div>\n";
     html += kTail;
-    http::Response r = http::TextResponse(http::HttpStatus::ok, std::move(html),
-                                          "text/html; charset=utf-8");
+    http::Response r =
+        http::TextResponse(http::HttpStatus::ok, std::move(html), "text/html; charset=utf-8");
     r.msg.set(boost::beast::http::field::cache_control, "no-store");
     r.msg.set("Content-Security-Policy",
               "default-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; "

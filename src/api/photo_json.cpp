@@ -19,14 +19,16 @@ nlohmann::json PhotoJson(const db::PhotoRecord& photo, bool duplicate) {
       {"width", photo.width},
       {"height", photo.height},
       {"frames", photo.frames},
-      {"taken_at", photo.taken_at ? nlohmann::json(FormatRfc3339(*photo.taken_at))
-                                  : nlohmann::json(nullptr)},
+      {"taken_at",
+       photo.taken_at ? nlohmann::json(FormatRfc3339(*photo.taken_at)) : nlohmann::json(nullptr)},
       {"uploaded_at", FormatRfc3339(photo.uploaded_at)},
       {"sha256", photo.sha256},
       {"duplicate", duplicate},
       {"exif", std::move(exif)},
       {"urls",
-       {{"original", base + "/original"}, {"thumb", base + "/thumb"}, {"preview", base + "/preview"}}},
+       {{"original", base + "/original"},
+        {"thumb", base + "/thumb"},
+        {"preview", base + "/preview"}}},
   };
 }
 

@@ -2,10 +2,9 @@
 
 // The JSON shapes of API.md: Photo, and the opaque listing cursor.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "db/metadata_store.hpp"
 

@@ -28,9 +28,8 @@ constexpr uint64_t kOriginalChunkBytes = 4ull << 20;
 
 // Prefixes a part's error with which file it was, keeping the code.
 Status ForPart(const Status& s, size_t index, const std::string& filename) {
-  std::string detail = s.public_detail().empty()
-                           ? std::string(http::ProblemFor(s.code()).title)
-                           : s.public_detail();
+  std::string detail =
+      s.public_detail().empty() ? std::string(http::ProblemFor(s.code()).title) : s.public_detail();
   std::string which = "File " + std::to_string(index + 1);
   if (!filename.empty()) which += " (" + filename + ")";
   return Status(s.code(), s.message(), which + ": " + detail);
@@ -136,7 +135,7 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
         if (req.body_file) {
           auto path = req.body_file->path();
           Result<std::unique_ptr<MappedFile>> m =
-              co_await http::Offload(ctx.blocking, [path] { return MappedFile::Open(path); });
+              co_await http::Offload(ctx.blocking, [&path] { return MappedFile::Open(path); });
           if (!m.ok()) co_return http::ProblemResponse(m.status(), req);
           mapped = std::move(m).value();
           body = mapped->bytes();
@@ -212,7 +211,7 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
       }
     }
     Result<db::PhotoPage> page = co_await http::Offload(
-        ctx.blocking, [&ctx, after, limit] { return ctx.photos.List(after, limit); });
+        ctx.blocking, [&ctx, &after, limit] { return ctx.photos.List(after, limit); });
     if (!page.ok()) co_return http::ProblemResponse(page.status(), req);
     nlohmann::json photos = nlohmann::json::array();
     for (const auto& p : page->photos) photos.push_back(PhotoJson(p));
@@ -226,7 +225,7 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
              [&ctx](Request& req) -> asio::awaitable<Response> {
                std::string id = req.PathParam("id");
                Result<db::PhotoRecord> photo =
-                   co_await http::Offload(ctx.blocking, [&ctx, id] { return ctx.photos.Get(id); });
+                   co_await http::Offload(ctx.blocking, [&ctx, &id] { return ctx.photos.Get(id); });
                if (!photo.ok()) co_return http::ProblemResponse(photo.status(), req);
                co_return http::JsonResponse(HttpStatus::ok, PhotoJson(*photo));
              });
@@ -234,83 +233,83 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
   router.Add(http::Verb::delete_, "/api/v1/photos/{id}",
              [&ctx](Request& req) -> asio::awaitable<Response> {
                std::string id = req.PathParam("id");
-               Status s =
-                   co_await http::Offload(ctx.blocking, [&ctx, id] { return ctx.photos.Delete(id); });
+               Status s = co_await http::Offload(ctx.blocking,
+                                                 [&ctx, &id] { return ctx.photos.Delete(id); });
                if (!s.ok()) co_return http::ProblemResponse(s, req);
                co_return http::EmptyResponse(HttpStatus::no_content);
              });
 
-  router.Add(
-      http::Verb::get, "/api/v1/photos/{id}/original",
-      [&ctx](Request& req) -> asio::awaitable<Response> {
-        std::string id = req.PathParam("id");
-        Result<db::PhotoRecord> photo =
-            co_await http::Offload(ctx.blocking, [&ctx, id] { return ctx.photos.Get(id); });
-        if (!photo.ok()) co_return http::ProblemResponse(photo.status(), req);
-        const std::string etag = "\"" + photo->sha256 + "\"";
+  router.Add(http::Verb::get, "/api/v1/photos/{id}/original",
+             [&ctx](Request& req) -> asio::awaitable<Response> {
+               std::string id = req.PathParam("id");
+               Result<db::PhotoRecord> photo =
+                   co_await http::Offload(ctx.blocking, [&ctx, &id] { return ctx.photos.Get(id); });
+               if (!photo.ok()) co_return http::ProblemResponse(photo.status(), req);
+               const std::string etag = "\"" + photo->sha256 + "\"";
 
-        if (ctx.options.redirect_originals) {
-          if (auto url = ctx.photos.PresignOriginal(*photo, ctx.options.presign_ttl)) {
-            Response r = http::EmptyResponse(HttpStatus::found);
-            r.msg.set(field::field::location, *url);
-            r.msg.set(field::field::cache_control, "private, no-store");
-            co_return r;
-          }
-        }
-        if (http::IfNoneMatchHits(req, etag)) {
-          Response r = http::EmptyResponse(HttpStatus::not_modified);
-          r.msg.set(field::field::etag, etag);
-          co_return r;
-        }
-        uint64_t size = photo->bytes;
-        http::ByteSpan span{0, size};
-        bool partial = false;
-        std::string if_range = req.Header("If-Range");
-        std::string range_header = req.Header("Range");
-        if (!range_header.empty() && (if_range.empty() || if_range == etag)) {
-          Result<std::optional<http::ByteSpan>> range = http::ParseRange(range_header, size);
-          if (!range.ok()) {
-            Response r = http::ProblemResponse(range.status(), req);
-            r.msg.set(field::field::content_range, "bytes */" + std::to_string(size));
-            co_return r;
-          }
-          if (*range) {
-            span = **range;
-            partial = true;
-          }
-        }
-        Response r;
-        r.msg.result(partial ? HttpStatus::partial_content : HttpStatus::ok);
-        r.msg.set(field::field::content_type, photo->content_type);
-        r.msg.set(field::field::content_disposition, ContentDisposition(photo->filename));
-        r.msg.set(field::field::accept_ranges, "bytes");
-        r.msg.set(field::field::etag, etag);
-        r.msg.set(field::field::cache_control, "private, max-age=31536000, immutable");
-        r.msg.set("X-Content-Type-Options", "nosniff");
-        if (partial) {
-          r.msg.set(field::field::content_range,
-                    "bytes " + std::to_string(span.offset) + "-" +
-                        std::to_string(span.offset + span.length - 1) + "/" + std::to_string(size));
-        }
-        r.stream = std::make_shared<OriginalSource>(ctx, *photo, span.offset, span.length);
-        r.stream_length = span.length;
-        co_return r;
-      });
+               if (ctx.options.redirect_originals) {
+                 if (auto url = ctx.photos.PresignOriginal(*photo, ctx.options.presign_ttl)) {
+                   Response r = http::EmptyResponse(HttpStatus::found);
+                   r.msg.set(field::field::location, *url);
+                   r.msg.set(field::field::cache_control, "private, no-store");
+                   co_return r;
+                 }
+               }
+               if (http::IfNoneMatchHits(req, etag)) {
+                 Response r = http::EmptyResponse(HttpStatus::not_modified);
+                 r.msg.set(field::field::etag, etag);
+                 co_return r;
+               }
+               uint64_t size = photo->bytes;
+               http::ByteSpan span{0, size};
+               bool partial = false;
+               std::string if_range = req.Header("If-Range");
+               std::string range_header = req.Header("Range");
+               if (!range_header.empty() && (if_range.empty() || if_range == etag)) {
+                 Result<std::optional<http::ByteSpan>> range = http::ParseRange(range_header, size);
+                 if (!range.ok()) {
+                   Response r = http::ProblemResponse(range.status(), req);
+                   r.msg.set(field::field::content_range, "bytes */" + std::to_string(size));
+                   co_return r;
+                 }
+                 if (*range) {
+                   span = **range;
+                   partial = true;
+                 }
+               }
+               Response r;
+               r.msg.result(partial ? HttpStatus::partial_content : HttpStatus::ok);
+               r.msg.set(field::field::content_type, photo->content_type);
+               r.msg.set(field::field::content_disposition, ContentDisposition(photo->filename));
+               r.msg.set(field::field::accept_ranges, "bytes");
+               r.msg.set(field::field::etag, etag);
+               r.msg.set(field::field::cache_control, "private, max-age=31536000, immutable");
+               r.msg.set("X-Content-Type-Options", "nosniff");
+               if (partial) {
+                 r.msg.set(field::field::content_range,
+                           "bytes " + std::to_string(span.offset) + "-" +
+                               std::to_string(span.offset + span.length - 1) + "/" +
+                               std::to_string(size));
+               }
+               r.stream = std::make_shared<OriginalSource>(ctx, *photo, span.offset, span.length);
+               r.stream_length = span.length;
+               co_return r;
+             });
 
   for (service::DerivativeKind kind :
        {service::DerivativeKind::kThumb, service::DerivativeKind::kPreview}) {
-    std::string pattern =
-        "/api/v1/photos/{id}/" + std::string(service::DerivativeKindName(kind));
+    std::string pattern = "/api/v1/photos/{id}/" + std::string(service::DerivativeKindName(kind));
     router.Add(http::Verb::get, pattern, [&ctx, kind](Request& req) -> asio::awaitable<Response> {
       Result<image::OutputFormat> format = ChooseDerivativeFormat(req);
       if (!format.ok()) co_return http::ProblemResponse(format.status(), req);
       std::string id = req.PathParam("id");
       image::OutputFormat f = *format;
       // Hot derivatives are answered on this thread, without a pool hop.
-      std::shared_ptr<const service::CachedDerivative> data = ctx.photos.PeekDerivative(id, kind, f);
+      std::shared_ptr<const service::CachedDerivative> data =
+          ctx.photos.PeekDerivative(id, kind, f);
       if (!data) {
         Result<service::DerivativeBlob> blob = co_await http::Offload(
-            ctx.blocking, [&ctx, id, kind, f] { return ctx.photos.GetDerivative(id, kind, f); });
+            ctx.blocking, [&ctx, &id, kind, f] { return ctx.photos.GetDerivative(id, kind, f); });
         if (!blob.ok()) co_return http::ProblemResponse(blob.status(), req);
         data = std::move(blob->data);
       }

@@ -1,8 +1,8 @@
 #include "common/crypto.hpp"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace gallery {
 namespace {
@@ -42,9 +42,9 @@ TEST(CryptoTest, IdsAreUrlSafeAndUnique) {
   for (int i = 0; i < 1000; ++i) {
     std::string id = NewId();
     EXPECT_EQ(id.size(), 22u);
-    EXPECT_EQ(id.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     EXPECT_TRUE(seen.insert(id).second);
   }
 }

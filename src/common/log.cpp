@@ -16,10 +16,14 @@ std::mutex g_write_mu;
 
 std::string_view LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -40,9 +44,8 @@ bool ParseLogLevel(std::string_view text, LogLevel* out) {
 
 void Log(LogLevel level, std::string_view msg, nlohmann::json fields) {
   if (level < g_level.load(std::memory_order_relaxed)) return;
-  nlohmann::json line = {{"time", FormatRfc3339(Clock::now(), true)},
-                         {"level", LevelName(level)},
-                         {"msg", msg}};
+  nlohmann::json line = {
+      {"time", FormatRfc3339(Clock::now(), true)}, {"level", LevelName(level)}, {"msg", msg}};
   if (fields.is_object()) line.update(fields);
   // `replace` keeps a line valid JSON even when a field has invalid UTF-8.
   WriteLogLine(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

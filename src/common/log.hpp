@@ -6,9 +6,8 @@
 //
 // Never pass secrets (passwords, tokens, cookies, signed URLs) in fields.
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace gallery {
 

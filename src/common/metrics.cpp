@@ -1,9 +1,8 @@
 #include "common/metrics.hpp"
 
 #include <cmath>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "common/time.hpp"
 
@@ -183,11 +182,12 @@ std::string Metrics::TakeEmfSnapshot(const std::string& ns) {
     doc[name] = g.read();
     metric_defs.push_back({{"Name", name}, {"Unit", "None"}});
   }
-  doc["_aws"] = {{"Timestamp", ToUnixMillis(Clock::now())},
-                 {"CloudWatchMetrics",
-                  nlohmann::json::array({{{"Namespace", ns},
-                                          {"Dimensions", nlohmann::json::array({nlohmann::json::array()})},
-                                          {"Metrics", metric_defs}}})}};
+  doc["_aws"] = {
+      {"Timestamp", ToUnixMillis(Clock::now())},
+      {"CloudWatchMetrics",
+       nlohmann::json::array({{{"Namespace", ns},
+                               {"Dimensions", nlohmann::json::array({nlohmann::json::array()})},
+                               {"Metrics", metric_defs}}})}};
   return doc.dump();
 }
 

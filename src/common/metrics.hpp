@@ -66,9 +66,9 @@ class Metrics {
   };
 
   mutable std::mutex mu_;
-  std::map<std::string, Family> families_;                 // GUARDED_BY(mu_)
-  std::map<std::string, Gauge> gauges_;                    // GUARDED_BY(mu_)
-  std::map<std::string, double> emf_last_counter_totals_;  // GUARDED_BY(mu_)
+  std::map<std::string, Family> families_;                            // GUARDED_BY(mu_)
+  std::map<std::string, Gauge> gauges_;                               // GUARDED_BY(mu_)
+  std::map<std::string, double> emf_last_counter_totals_;             // GUARDED_BY(mu_)
   std::map<std::string, std::pair<double, uint64_t>> emf_last_hist_;  // GUARDED_BY(mu_)
 };
 

@@ -1,6 +1,7 @@
 #include "common/metrics.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace gallery {
@@ -16,7 +17,8 @@ TEST(MetricsTest, RendersCountersHistogramsAndGauges) {
   m.Observe("http_request_duration_seconds", {"/healthz"}, 0.005);
   m.Observe("http_request_duration_seconds", {"/healthz"}, 0.5);
   std::string text = m.RenderPrometheus();
-  EXPECT_NE(text.find("http_requests_total{route=\"/healthz\",status=\"200\"} 2"), std::string::npos)
+  EXPECT_NE(text.find("http_requests_total{route=\"/healthz\",status=\"200\"} 2"),
+            std::string::npos)
       << text;
   EXPECT_NE(text.find("http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.01\"} 1"),
             std::string::npos);

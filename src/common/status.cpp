@@ -7,24 +7,42 @@ namespace gallery {
 
 std::string_view ErrorCodeSlug(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "ok";
-    case ErrorCode::kInvalidArgument: return "invalid-request";
-    case ErrorCode::kNotFound: return "not-found";
-    case ErrorCode::kAlreadyExists: return "already-exists";
-    case ErrorCode::kUnsupportedMediaType: return "unsupported-media-type";
-    case ErrorCode::kPayloadTooLarge: return "payload-too-large";
-    case ErrorCode::kImageTooLarge: return "image-too-large";
-    case ErrorCode::kUnprocessableImage: return "unprocessable-image";
-    case ErrorCode::kRangeNotSatisfiable: return "range-not-satisfiable";
-    case ErrorCode::kUnauthenticated: return "unauthenticated";
-    case ErrorCode::kForbidden: return "forbidden";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kTooManyRequests: return "too-many-requests";
-    case ErrorCode::kOverloaded: return "overloaded";
-    case ErrorCode::kUnavailable: return "service-unavailable";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kIoError: return "io-error";
-    case ErrorCode::kInternal: return "internal-error";
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kInvalidArgument:
+      return "invalid-request";
+    case ErrorCode::kNotFound:
+      return "not-found";
+    case ErrorCode::kAlreadyExists:
+      return "already-exists";
+    case ErrorCode::kUnsupportedMediaType:
+      return "unsupported-media-type";
+    case ErrorCode::kPayloadTooLarge:
+      return "payload-too-large";
+    case ErrorCode::kImageTooLarge:
+      return "image-too-large";
+    case ErrorCode::kUnprocessableImage:
+      return "unprocessable-image";
+    case ErrorCode::kRangeNotSatisfiable:
+      return "range-not-satisfiable";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kForbidden:
+      return "forbidden";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kTooManyRequests:
+      return "too-many-requests";
+    case ErrorCode::kOverloaded:
+      return "overloaded";
+    case ErrorCode::kUnavailable:
+      return "service-unavailable";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kIoError:
+      return "io-error";
+    case ErrorCode::kInternal:
+      return "internal-error";
   }
   return "internal-error";
 }
@@ -32,9 +50,12 @@ std::string_view ErrorCodeSlug(ErrorCode code) {
 Status Status::FromErrno(int err, std::string_view context) {
   std::string msg = std::string(context) + ": " + std::strerror(err);
   switch (err) {
-    case ENOENT: return {ErrorCode::kNotFound, std::move(msg)};
-    case EEXIST: return {ErrorCode::kAlreadyExists, std::move(msg)};
-    default: return {ErrorCode::kIoError, std::move(msg)};
+    case ENOENT:
+      return {ErrorCode::kNotFound, std::move(msg)};
+    case EEXIST:
+      return {ErrorCode::kAlreadyExists, std::move(msg)};
+    default:
+      return {ErrorCode::kIoError, std::move(msg)};
   }
 }
 

@@ -83,7 +83,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(data_).ok() && "Result from an OK Status has no value");
   }
@@ -111,8 +111,8 @@ class [[nodiscard]] Result {
 }  // namespace gallery
 
 // Propagates a non-OK Status from an expression returning Status.
-#define GALLERY_RETURN_IF_ERROR(expr)        \
-  do {                                       \
-    ::gallery::Status _status = (expr);      \
-    if (!_status.ok()) return _status;       \
+#define GALLERY_RETURN_IF_ERROR(expr)   \
+  do {                                  \
+    ::gallery::Status _status = (expr); \
+    if (!_status.ok()) return _status;  \
   } while (0)

@@ -1,8 +1,8 @@
 #include "common/status.hpp"
 
-#include <cerrno>
-
 #include <gtest/gtest.h>
+
+#include <cerrno>
 
 namespace gallery {
 namespace {

@@ -83,7 +83,8 @@ int64_t ToUnixMillis(Clock::time_point t) {
 }
 
 Clock::time_point FromUnixMillis(int64_t ms) {
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
+  return Clock::time_point(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
 }
 
 }  // namespace gallery

@@ -36,7 +36,7 @@ class DerivativeCache {
   using Lru = std::list<std::pair<std::string, std::shared_ptr<const CachedDerivative>>>;
   const size_t capacity_;
   mutable std::mutex mu_;
-  Lru lru_;                                              // GUARDED_BY(mu_), front = newest
+  Lru lru_;                                               // GUARDED_BY(mu_), front = newest
   std::unordered_map<std::string, Lru::iterator> index_;  // GUARDED_BY(mu_)
   size_t bytes_ = 0;                                      // GUARDED_BY(mu_)
 };

@@ -19,7 +19,11 @@ constexpr std::string_view kPipelineVersion = "v1";
 bool ValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 4;
+    size_t extra = c < 0x80             ? 0
+                   : (c & 0xE0) == 0xC0 ? 1
+                   : (c & 0xF0) == 0xE0 ? 2
+                   : (c & 0xF8) == 0xF0 ? 3
+                                        : 4;
     if (extra == 4 || i + extra >= s.size() + (extra == 0 ? 1 : 0)) return false;
     for (size_t k = 1; k <= extra; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -100,8 +104,9 @@ Status PhotoService::Precheck(const UploadFile& file) const {
     return Status(ErrorCode::kInvalidArgument, "empty file", "The file is empty");
   }
   if (file.bytes.size() > options_.max_upload_bytes) {
-    return Status(ErrorCode::kPayloadTooLarge, "file over limit",
-                  "The file is larger than " + std::to_string(options_.max_upload_bytes) + " bytes");
+    return Status(
+        ErrorCode::kPayloadTooLarge, "file over limit",
+        "The file is larger than " + std::to_string(options_.max_upload_bytes) + " bytes");
   }
   if (!image::SniffFormat(file.bytes.substr(0, 64))) {
     return Status(ErrorCode::kUnsupportedMediaType, "unrecognised bytes",
@@ -127,7 +132,8 @@ Status PhotoService::PutAll(const std::vector<std::pair<std::string, std::string
 void PhotoService::DeleteKeys(const std::vector<std::string>& keys) {
   for (const std::string& key : keys) {
     Status s = blobs_.Delete(key);
-    if (!s.ok()) LogWarn("blob delete failed; the sweeper will retry", {{"key", key}, {"error", s.message()}});
+    if (!s.ok())
+      LogWarn("blob delete failed; the sweeper will retry", {{"key", key}, {"error", s.message()}});
   }
 }
 
@@ -164,8 +170,8 @@ Result<UploadResult> PhotoService::Upload(const UploadFile& file) {
 
   db::PhotoRecord photo;
   photo.id = NewId();
-  photo.filename = file.filename.empty() ? "upload." + std::string(image::FileExtension(format))
-                                         : file.filename;
+  photo.filename =
+      file.filename.empty() ? "upload." + std::string(image::FileExtension(format)) : file.filename;
   photo.content_type = std::string(image::MimeType(format));
   photo.bytes = file.bytes.size();
   photo.width = processed->header.display_width;
@@ -234,7 +240,8 @@ Status PhotoService::Delete(const std::string& id) {
 
 Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, DerivativeKind kind,
                                                    image::OutputFormat format) {
-  const std::string key = DerivativeKey(id, DerivativeKindName(kind), image::OutputExtension(format));
+  const std::string key =
+      DerivativeKey(id, DerivativeKindName(kind), image::OutputExtension(format));
   if (auto hit = cache_.Get(key)) {
     metrics_.Add("derivative_cache_hits_total", {});
     return DerivativeBlob{std::move(hit)};
@@ -278,8 +285,8 @@ Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, Deriva
 }
 
 std::shared_ptr<const CachedDerivative> PhotoService::PeekDerivative(const std::string& id,
-                                                                   DerivativeKind kind,
-                                                                   image::OutputFormat format) {
+                                                                     DerivativeKind kind,
+                                                                     image::OutputFormat format) {
   auto hit =
       cache_.Get(DerivativeKey(id, DerivativeKindName(kind), image::OutputExtension(format)));
   if (hit) metrics_.Add("derivative_cache_hits_total", {});

@@ -43,7 +43,7 @@ struct PhotoServiceOptions {
 };
 
 struct UploadFile {
-  std::string filename;   // as the client sent it
+  std::string filename;    // as the client sent it
   std::string_view bytes;  // must stay valid during the call
 };
 
@@ -96,8 +96,7 @@ class PhotoService {
 
   // The derivative when it is in memory, else null. Never blocks: safe on
   // network threads.
-  std::shared_ptr<const CachedDerivative> PeekDerivative(const std::string& id,
-                                                         DerivativeKind kind,
+  std::shared_ptr<const CachedDerivative> PeekDerivative(const std::string& id, DerivativeKind kind,
                                                          image::OutputFormat format);
 
   // A range of the original's bytes.

@@ -3,15 +3,14 @@
 // The request and response types handlers see. A handler reads a Request
 // and returns a Response; the server does the socket work around it.
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http.hpp>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/beast/http.hpp>
 
 #include "common/status.hpp"
 

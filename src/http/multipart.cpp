@@ -9,7 +9,8 @@ namespace gallery::http {
 namespace {
 
 Status Malformed(std::string detail) {
-  return Status(ErrorCode::kInvalidArgument, "multipart: " + detail, "Malformed multipart body: " + detail);
+  return Status(ErrorCode::kInvalidArgument, "multipart: " + detail,
+                "Malformed multipart body: " + detail);
 }
 
 std::string Lower(std::string_view s) {

@@ -6,38 +6,48 @@ namespace gallery::http {
 
 ProblemKind ProblemFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return {HttpStatus::ok, "OK"};
-    case ErrorCode::kInvalidArgument: return {HttpStatus::bad_request, "Invalid request"};
-    case ErrorCode::kNotFound: return {HttpStatus::not_found, "Not found"};
-    case ErrorCode::kAlreadyExists: return {HttpStatus::conflict, "Already exists"};
+    case ErrorCode::kOk:
+      return {HttpStatus::ok, "OK"};
+    case ErrorCode::kInvalidArgument:
+      return {HttpStatus::bad_request, "Invalid request"};
+    case ErrorCode::kNotFound:
+      return {HttpStatus::not_found, "Not found"};
+    case ErrorCode::kAlreadyExists:
+      return {HttpStatus::conflict, "Already exists"};
     case ErrorCode::kUnsupportedMediaType:
       return {HttpStatus::unsupported_media_type,
               "Unsupported media type: upload JPEG, PNG, WebP, GIF, HEIC, AVIF or TIFF"};
-    case ErrorCode::kPayloadTooLarge: return {HttpStatus::payload_too_large, "Payload too large"};
+    case ErrorCode::kPayloadTooLarge:
+      return {HttpStatus::payload_too_large, "Payload too large"};
     case ErrorCode::kImageTooLarge:
       return {HttpStatus::payload_too_large, "Image has too many pixels"};
     case ErrorCode::kUnprocessableImage:
       return {HttpStatus::unprocessable_entity, "Broken or unsupported image"};
     case ErrorCode::kRangeNotSatisfiable:
       return {HttpStatus::range_not_satisfiable, "Range not satisfiable"};
-    case ErrorCode::kUnauthenticated: return {HttpStatus::unauthorized, "Authentication required"};
-    case ErrorCode::kForbidden: return {HttpStatus::forbidden, "Forbidden"};
-    case ErrorCode::kConflict: return {HttpStatus::conflict, "Conflict"};
-    case ErrorCode::kTooManyRequests: return {HttpStatus::too_many_requests, "Too many requests"};
+    case ErrorCode::kUnauthenticated:
+      return {HttpStatus::unauthorized, "Authentication required"};
+    case ErrorCode::kForbidden:
+      return {HttpStatus::forbidden, "Forbidden"};
+    case ErrorCode::kConflict:
+      return {HttpStatus::conflict, "Conflict"};
+    case ErrorCode::kTooManyRequests:
+      return {HttpStatus::too_many_requests, "Too many requests"};
     case ErrorCode::kOverloaded:
       return {HttpStatus::service_unavailable, "Server busy, retry shortly"};
     case ErrorCode::kUnavailable:
       return {HttpStatus::service_unavailable, "A backend is unavailable, retry shortly"};
-    case ErrorCode::kTimeout: return {HttpStatus::service_unavailable, "A backend timed out"};
-    case ErrorCode::kIoError: return {HttpStatus::internal_server_error, "Storage error"};
-    case ErrorCode::kInternal: return {HttpStatus::internal_server_error, "Internal error"};
+    case ErrorCode::kTimeout:
+      return {HttpStatus::service_unavailable, "A backend timed out"};
+    case ErrorCode::kIoError:
+      return {HttpStatus::internal_server_error, "Storage error"};
+    case ErrorCode::kInternal:
+      return {HttpStatus::internal_server_error, "Internal error"};
   }
   return {HttpStatus::internal_server_error, "Internal error"};
 }
 
-std::string ProblemType(ErrorCode code) {
-  return "/errors/" + std::string(ErrorCodeSlug(code));
-}
+std::string ProblemType(ErrorCode code) { return "/errors/" + std::string(ErrorCodeSlug(code)); }
 
 Response ProblemResponse(ErrorCode code, std::string detail, const Request& request) {
   ProblemKind kind = ProblemFor(code);

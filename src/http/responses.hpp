@@ -2,9 +2,8 @@
 
 // Building common responses.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "http/message.hpp"
 

@@ -23,8 +23,8 @@ std::vector<std::string> SplitPath(std::string_view path) {
 
 void Router::Add(Verb method, std::string pattern, Handler handler, RouteOptions options) {
   std::vector<std::string> segments = SplitPath(pattern);
-  entries_.push_back(Entry{Route{method, std::move(pattern), std::move(handler), options},
-                           std::move(segments)});
+  entries_.push_back(
+      Entry{Route{method, std::move(pattern), std::move(handler), options}, std::move(segments)});
 }
 
 bool Router::MatchPattern(const std::vector<std::string>& pattern, std::string_view path,

@@ -4,12 +4,11 @@
 // `{name}` captures of one segment: "/api/v1/photos/{id}/original". A
 // trailing "{*name}" captures the rest of the path (static assets).
 
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "http/message.hpp"
 

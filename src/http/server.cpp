@@ -1,7 +1,5 @@
 #include "http/server.hpp"
 
-#include <optional>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -11,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "common/crypto.hpp"
 #include "common/log.hpp"
@@ -112,9 +111,9 @@ Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
       drain_timer_(io_) {
   metrics_.DeclareCounter("http_requests_total", "HTTP requests by method, route and status.",
                           {"method", "route", "status"});
-  metrics_.DeclareHistogram("http_request_duration_seconds", "HTTP request latency by route.",
-                            {"route"},
-                            {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+  metrics_.DeclareHistogram(
+      "http_request_duration_seconds", "HTTP request latency by route.", {"route"},
+      {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
   metrics_.DeclareCounter("http_received_bytes_total", "Request body bytes received.", {});
   metrics_.DeclareCounter("http_sent_bytes_total", "Response bytes sent.", {});
   metrics_.DeclareGauge("http_open_connections", "Open client connections.", [this] {
@@ -232,11 +231,12 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
     bool answer = true;
     if (ec == beast_http::error::header_limit) {
       request.request_id = NewId();
-      response = ProblemResponse(ErrorCode::kPayloadTooLarge, "Request headers are too large",
-                                 request);
+      response =
+          ProblemResponse(ErrorCode::kPayloadTooLarge, "Request headers are too large", request);
       keep_alive = false;
-    } else if (ec && ec.category() == beast_http::make_error_code(beast_http::error::bad_target)
-                                          .category() &&
+    } else if (ec &&
+               ec.category() ==
+                   beast_http::make_error_code(beast_http::error::bad_target).category() &&
                ec != beast_http::error::end_of_stream && ec != beast_http::error::partial_message) {
       request.request_id = NewId();
       response = ProblemResponse(ErrorCode::kInvalidArgument, "Malformed HTTP request", request);
@@ -278,7 +278,8 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
         }
         body_status =
             co_await ReadBody(stream, buffer, std::move(header_parser), limit, options_, request);
-        if (body_status.code() == ErrorCode::kTimeout || body_status.code() == ErrorCode::kIoError) {
+        if (body_status.code() == ErrorCode::kTimeout ||
+            body_status.code() == ErrorCode::kIoError) {
           LogInfo("request body not received",
                   {{"request_id", request.request_id}, {"error", body_status.message()}});
           answer = false;
@@ -354,9 +355,8 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
   conns_.erase(conn->id);
 }
 
-void Server::LogAndCount(const Request& request, const std::string& route,
-                         const Response& response, uint64_t bytes_out,
-                         SteadyClock::time_point start) {
+void Server::LogAndCount(const Request& request, const std::string& route, const Response& response,
+                         uint64_t bytes_out, SteadyClock::time_point start) {
   double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
   int status = static_cast<int>(response.msg.result_int());
   std::string method(beast_http::to_string(request.method));

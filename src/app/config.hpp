@@ -1,0 +1,82 @@
+#pragma once
+
+// The one Config of the program, loaded once at start from GALLERY_*
+// environment variables and the matching --flags (a flag wins over its
+// variable), then validated: a bad value stops the program with a message
+// naming the variable and what it expected.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.hpp"
+#include "common/status.hpp"
+
+namespace gallery::app {
+
+struct Config {
+  // Network.
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  int threads = 0;  // network threads; 0 = one per core
+
+  // Where things are.
+  std::filesystem::path data_dir = "./data";
+  std::string database_url;       // default sqlite:///<data_dir>/gallery.db
+  std::string database_password;  // overrides the URL's password when set
+  std::string storage = "local";  // "local" or "s3"
+
+  // S3.
+  std::string s3_bucket;
+  std::string s3_prefix;
+  std::string s3_region;  // default AWS_REGION, then AWS_DEFAULT_REGION
+  std::string s3_endpoint;
+  bool s3_force_path_style = false;
+  std::string s3_sse;  // "", "AES256", "aws:kms"
+  std::string s3_kms_key_id;
+  bool redirect_originals = false;
+  std::chrono::seconds presign_ttl{300};
+
+  // Limits.
+  uint64_t max_upload_bytes = 256ull << 20;
+  uint64_t max_pixels = 100'000'000;
+  int image_workers = 0;  // 0 = one per core
+  int image_queue = 0;    // 0 = 4 per worker
+  int blocking_threads = 32;
+  std::chrono::milliseconds backend_timeout{10'000};
+  std::chrono::milliseconds shutdown_grace{25'000};
+  size_t cache_bytes = 64ull << 20;
+
+  // Housekeeping.
+  std::chrono::seconds sweep_interval{3600};
+  std::chrono::seconds orphan_grace{3600};
+  std::chrono::seconds metrics_interval{60};  // CloudWatch EMF lines; 0 = off
+
+  // First admin (used once accounts exist).
+  std::string admin_email;
+  std::string admin_password;
+
+  LogLevel log_level = LogLevel::kInfo;
+
+  // The SQLite path when database_url is sqlite (after defaults).
+  std::filesystem::path SqlitePath() const;
+  bool UsesPostgres() const;
+};
+
+// What the command line asked for.
+struct Invocation {
+  enum class Command { kServe, kHealthcheck, kHelp, kVersion };
+  Command command = Command::kServe;
+  Config config;
+  std::string help_text;
+};
+
+// Parses argv and the environment (`environ` entries "NAME=value").
+// kInvalidArgument with a message for the user on any bad value.
+Result<Invocation> ParseCommandLine(int argc, const char* const* argv,
+                                    const std::vector<std::string>& environ);
+
+}  // namespace gallery::app
