@@ -34,3 +34,7 @@ fmt:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# Deploys to the AWS account of the current credentials (docs/deploy-aws.md).
+deploy:
+	scripts/deploy-aws.sh $(DEPLOY_ARGS)

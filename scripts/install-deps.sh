@@ -8,7 +8,7 @@ declare -A GROUPS_PKGS=(
   [build]="build-essential cmake pkg-config git libboost1.81-all-dev libvips-dev libsqlite3-dev
            libpq-dev libcurl4-openssl-dev libssl-dev libsodium-dev libexif-dev nlohmann-json3-dev
            libcli11-dev libgtest-dev libgmock-dev nodejs"
-  [test]="libvips-tools postgresql nginx python3 curl"
+  [test]="libvips-tools postgresql nginx python3 curl shellcheck"
   [bench]="libvips-tools nginx wrk hyperfine imagemagick libbenchmark-dev"
   [browser]="chromium"
   [container]="podman debootstrap runc uidmap fuse-overlayfs"
