@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <thread>
 
 #include "image/test_support.hpp"
 
@@ -397,6 +398,50 @@ TEST(MalformedTest, TruncatedJpegIsNeverGreyFilled) {
     EXPECT_EQ(ProcessUpload(cut, kThumbAndPreview, Limits{}).code(), ErrorCode::kUnprocessableImage)
         << fraction;
   }
+}
+
+TEST(PipelineTest, ConcurrentUploadsGetTheSameAnswers) {
+  // The thread-safety contract: the same results on 4 threads at once as one
+  // at a time, failures included (libvips' error state is process-wide).
+  std::vector<std::filesystem::path> files = {"exif-orientation/Landscape_6.jpg",
+                                              "formats/png/libvips_rgba.png",
+                                              "formats/gif/libvips_cogs.gif",
+                                              "formats/webp/imagers_anim.webp",
+                                              "formats/heic/ianare_samplefilehub.heif",
+                                              "malformed/truncated/libvips_truncated.jpg",
+                                              "malformed/corrupt-png/pillow_broken.png",
+                                              "malformed/bombs/fuzzdb_lottapixel.jpg",
+                                              "formats/libvips_logo.svg"};
+  std::vector<std::string> bytes;
+  std::vector<std::string> expected;
+  auto summary = [](const Result<ProcessedImage>& p) {
+    if (!p.ok()) return std::string(ErrorCodeSlug(p.code()));
+    std::string s;
+    for (const Derivative& d : p->derivatives) {
+      s += std::to_string(d.width) + "x" + std::to_string(d.height) + " ";
+    }
+    return s + p->exif.json;
+  };
+  for (const auto& file : files) {
+    bytes.push_back(ReadTestFile(file));
+    expected.push_back(summary(ProcessUpload(bytes.back(), kThumbAndPreview, Limits{})));
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 3; ++round) {
+        for (size_t i = 0; i < files.size(); ++i) {
+          const size_t k = (i + t) % files.size();
+          if (summary(ProcessUpload(bytes[k], kThumbAndPreview, Limits{})) != expected[k]) {
+            ++mismatches;
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(PipelineTest, SpecsAreValidated) {
