@@ -30,9 +30,12 @@ parallel=2
 die() { echo "derivatives.sh: $*" >&2; exit 1; }
 [[ -d $testdata ]] || die "no test data at $testdata (set GALLERY_TESTDATA)"
 [[ -x $build/bench/pipeline_bench ]] || die "build pipeline_bench first: cmake --build $build --target pipeline_bench"
-command -v vipsheader >/dev/null && command -v vipsthumbnail >/dev/null ||
-  die "vipsthumbnail missing: scripts/install-deps.sh bench (libvips-tools)"
-command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed for sharp"
+for tool in vipsheader vipsthumbnail; do
+  command -v "$tool" >/dev/null || die "$tool missing: scripts/install-deps.sh bench (libvips-tools)"
+done
+for tool in node npm; do
+  command -v "$tool" >/dev/null || die "$tool missing: node and npm run the sharp reference"
+done
 
 # The real ImageMagick (a wrapper script called convert may come first in PATH).
 convert_bin=""
@@ -99,7 +102,9 @@ ours() {
 sharp_js() {
   node "$here/sharp_bench.mjs" --parallel "$parallel" --rounds "$rounds" "${photos[@]}" | rates_of
 }
+# shellcheck disable=SC2016  # $1 is the inner shell's argument
 vips_cli() { run_cli bash -c 'vips_one "$1"' _; }
+# shellcheck disable=SC2016
 magick_cli() { run_cli bash -c 'magick_one "$1"' _; }
 
 echo "Derivative throughput: ${#photos[@]} photos x $rounds rounds = $jobs images per run," \
