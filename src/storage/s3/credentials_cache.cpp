@@ -1,5 +1,6 @@
 #include "storage/s3/credentials_cache.hpp"
 
+#include "common/log.hpp"
 #include "common/time.hpp"
 
 namespace gallery::storage::s3 {
@@ -37,8 +38,14 @@ void CachingCredentialsProvider::Record(Result<Credentials> fetched) {
   if (fetched.ok()) {
     cached_ = std::move(fetched).value();
     last_error_ = Status::Ok();
-  } else {
-    last_error_ = fetched.status();
+    return;
+  }
+  last_error_ = fetched.status();
+  if (cached_ && IsUsable(*cached_, now)) {
+    LogWarn("aws credentials renewal failed, still using the current ones",
+            {{"error", last_error_.message()},
+             {"current_expire_at",
+              cached_->expiration ? FormatRfc3339(*cached_->expiration) : "never"}});
   }
 }
 

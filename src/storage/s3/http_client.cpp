@@ -162,9 +162,11 @@ class CurlHttpClient final : public HttpClient {
     // S3 object keys are taken literally: "a/../b" is not "b".
     curl_easy_setopt(handle, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
+    // 0 would mean "no timeout" to curl: never pass it.
     curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(timeouts.connect.count()));
-    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.total.count()));
+                     std::max<long>(1, static_cast<long>(timeouts.connect.count())));
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS,
+                     std::max<long>(1, static_cast<long>(timeouts.total.count())));
     curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, 256L * 1024);
     curl_easy_setopt(handle, CURLOPT_UPLOAD_BUFFERSIZE, 256L * 1024);
     if (!options_.use_environment_proxy) curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/crypto.hpp"
+#include "common/log.hpp"
 #include "common/time.hpp"
 #include "storage/s3/http_date.hpp"
 #include "storage/s3/s3_errors.hpp"
@@ -68,6 +69,8 @@ Result<HttpResponse> S3Client::Execute(const Call& call) {
   Status last;
   int attempt = 0;
   while (true) {
+    const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now());
+    if (remaining <= milliseconds(0)) break;
     ++attempt;
     Result<Credentials> credentials = credentials_->GetCredentials();
     if (!credentials.ok()) {
@@ -83,8 +86,6 @@ Result<HttpResponse> S3Client::Execute(const Call& call) {
     signable.payload_hash = call.payload_hash;
     SignRequest(signable, *credentials, {config_.region, "s3", Clock::now()}, SigningOptions{});
 
-    const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now());
-    if (remaining <= milliseconds(0)) break;
     const HttpTimeouts timeouts{std::min(config_.timeouts.connect, remaining),
                                 std::min(config_.timeouts.total, remaining)};
     HttpOutcome outcome =
@@ -105,6 +106,11 @@ Result<HttpResponse> S3Client::Execute(const Call& call) {
     if (!retryable || attempt >= config_.retry.max_attempts) break;
     const milliseconds delay = BackoffDelay(config_.retry, attempt);
     if (SteadyClock::now() + delay >= deadline) break;
+    Log(LogLevel::kDebug, "s3 request retried",
+        {{"request", what},
+         {"attempt", attempt},
+         {"delay_ms", delay.count()},
+         {"error", last.message()}});
     std::this_thread::sleep_for(delay);
   }
   if (attempt > 1) {

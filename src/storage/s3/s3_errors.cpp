@@ -1,7 +1,5 @@
 #include "storage/s3/s3_errors.hpp"
 
-#include <array>
-
 #include "storage/s3/xml.hpp"
 
 namespace gallery::storage::s3 {
@@ -16,8 +14,7 @@ bool OneOf(std::string_view code, std::initializer_list<std::string_view> codes)
 
 bool IsCredentialsCode(std::string_view code) {
   return OneOf(code, {"SignatureDoesNotMatch", "InvalidAccessKeyId", "ExpiredToken", "InvalidToken",
-                      "TokenRefreshRequired", "InvalidClientTokenId", "RequestTimeTooSkewed",
-                      "MissingSecurityHeader"});
+                      "TokenRefreshRequired", "InvalidClientTokenId", "MissingSecurityHeader"});
 }
 
 bool IsConfigurationCode(std::string_view code) {
@@ -88,6 +85,10 @@ Status S3ErrorToStatus(const S3Error& error, std::string_view what) {
   if (status == 416) {
     return Status(ErrorCode::kRangeNotSatisfiable,
                   "S3: range not satisfiable: " + Describe(error) + context);
+  }
+  if (error.code == "RequestTimeTooSkewed") {
+    return Status::Unavailable(
+        "S3 refused our request time (is the system clock right?): " + Describe(error) + context);
   }
   if (IsCredentialsCode(error.code)) {
     return Status::Unavailable("S3 rejected our credentials: " + Describe(error) + context);

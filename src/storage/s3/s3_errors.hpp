@@ -38,6 +38,7 @@ bool IsRetryableS3Error(const S3Error& error);
 //   404 NoSuchBucket                     kUnavailable (configuration)
 //   416                                  kRangeNotSatisfiable
 //   403 credentials codes                kUnavailable "S3 rejected our credentials: <Code>"
+//   403 RequestTimeTooSkewed             kUnavailable (the clock)
 //   403 AccessDenied and other 403       kUnavailable "S3 denied access: <Code>"
 //   301/400 wrong region or bucket name  kUnavailable
 //   5xx, 429, throttling (after retries) kUnavailable
