@@ -1,6 +1,10 @@
 #include "storage/s3/http_client.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -127,6 +131,53 @@ TEST(CurlHttpClient, TimesOutOnAServerThatNeverAnswers) {
   EXPECT_TRUE(outcome.retryable);
   EXPECT_GE(elapsed, std::chrono::milliseconds(250));
   EXPECT_LT(elapsed, std::chrono::milliseconds(2000));
+}
+
+// A listener whose accept queue is full: the kernel drops further SYNs, so
+// a connection attempt hangs until the client's connect timeout.
+class SaturatedListener {
+ public:
+  SaturatedListener() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    EXPECT_EQ(::listen(listener_, 0), 0);
+    EXPECT_EQ(::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    port_ = ntohs(addr.sin_port);
+    for (int i = 0; i < 3; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+      fillers_.push_back(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ~SaturatedListener() {
+    for (int fd : fillers_) ::close(fd);
+    ::close(listener_);
+  }
+  int port() const { return port_; }
+
+ private:
+  int listener_;
+  int port_;
+  std::vector<int> fillers_;
+};
+
+TEST(CurlHttpClient, TheConnectTimeoutBoundsAConnectionThatIsNeverAccepted) {
+  SaturatedListener listener;
+  auto client = NewCurlHttpClient();
+  const auto start = std::chrono::steady_clock::now();
+  const HttpOutcome outcome = client->Send(
+      {"GET", "http://127.0.0.1:" + std::to_string(listener.port()) + "/", {}, nullptr},
+      {std::chrono::milliseconds(300), std::chrono::milliseconds(10000)});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(outcome.error.code(), ErrorCode::kTimeout) << outcome.error.ToString();
+  EXPECT_TRUE(outcome.retryable);
+  EXPECT_GE(elapsed, std::chrono::milliseconds(250));
+  EXPECT_LT(elapsed, std::chrono::milliseconds(3000));
 }
 
 TEST(CurlHttpClient, ReportsARefusedConnectionAsRetryableUnavailable) {
