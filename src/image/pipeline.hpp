@@ -46,9 +46,11 @@ struct ImageHeader {
   uint64_t declared_canvas_pixels = 0;
 };
 
-// Reads only the header of `bytes` (no pixel decoding). kUnsupportedMediaType
-// when the bytes are not an accepted format; kUnprocessableImage when the
-// header is unreadable.
+// Reads only the header of `bytes` (no pixel decoding), with the loader of
+// the sniffed format and no other. kUnsupportedMediaType when the bytes are
+// not an accepted format; kUnprocessableImage when the header is unreadable;
+// kImageTooLarge when a HEIC/AVIF header is over libheif's own size limit
+// (16384 x 16384), which refuses before reporting a size.
 Result<ImageHeader> ProbeHeader(std::string_view bytes);
 
 // kImageTooLarge when max(stored_width * stored_height, declared_canvas_pixels)
@@ -78,9 +80,12 @@ struct Derivative {
 struct ExifSummary {
   // A JSON object: "camera_make", "camera_model", "lens", "exposure_time",
   // "f_number", "iso", "focal_length", "taken_at" (RFC 3339), "gps_latitude",
-  // "gps_longitude", "orientation", ... Values are JSON strings or numbers,
-  // text sanitised to valid UTF-8 with control characters removed. "{}" when
-  // there is no EXIF or it is unreadable (broken EXIF never fails an upload).
+  // "gps_longitude", "orientation", "width", "height" (as displayed), each
+  // present only when read and valid (orientation, width and height whenever
+  // any EXIF was read). Values are JSON strings or numbers, text sanitised to
+  // valid UTF-8 with control characters removed. exposure_time is a string
+  // ("1/250", "2.5"); GPS is signed decimal degrees. "{}" when there is no
+  // EXIF or it is unreadable (broken EXIF never fails an upload).
   std::string json = "{}";
   std::optional<std::chrono::system_clock::time_point> taken_at;
 };
