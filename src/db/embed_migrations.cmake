@@ -48,11 +48,4 @@ namespace gallery::db {
 // (const arrays at namespace scope have internal linkage)
 ${sqlite_code}${postgres_code}}  // namespace gallery::db
 ")
-# Rewrite only on change, so an unrelated re-run does not force a rebuild.
-if(EXISTS ${OUTPUT})
-  file(READ ${OUTPUT} old)
-  if(old STREQUAL content)
-    return()
-  endif()
-endif()
 file(WRITE ${OUTPUT} "${content}")

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -400,13 +401,19 @@ TEST_P(MetadataStoreConformanceTest, ConcurrentInsertsAndReadsAllSucceed) {
       all.push_back(batches[w].back());
     }
   }
-  std::atomic<int> failures{0};
+  std::mutex mu;
+  std::vector<std::string> failures;  // GUARDED_BY(mu)
+  auto fail = [&](const std::string& what) {
+    std::lock_guard<std::mutex> lock(mu);
+    failures.push_back(what);
+  };
   std::atomic<bool> writing{true};
   std::vector<std::thread> threads;
   for (int w = 0; w < kWriters; ++w) {
     threads.emplace_back([&, w] {
       for (const PhotoRecord& p : batches[w]) {
-        if (!store().InsertPhoto(p).ok()) ++failures;
+        Status s = store().InsertPhoto(p);
+        if (!s.ok()) fail("insert: " + s.ToString());
       }
     });
   }
@@ -414,19 +421,24 @@ TEST_P(MetadataStoreConformanceTest, ConcurrentInsertsAndReadsAllSucceed) {
   std::atomic<int> reads{0};
   for (int r = 0; r < 3; ++r) {
     readers.emplace_back([&] {
-      while (writing.load()) {
+      do {  // at least once, even if the writers finish first
         Result<PhotoPage> page = store().ListPhotos(std::nullopt, 20);
+        if (!page.ok()) fail("list: " + page.status().ToString());
         Result<int64_t> count = store().CountPhotos();
-        if (!page.ok() || !count.ok() || *count < 0 || *count > kWriters * kPerWriter) ++failures;
+        if (!count.ok()) {
+          fail("count: " + count.status().ToString());
+        } else if (*count < 0 || *count > kWriters * kPerWriter) {
+          fail("count out of range: " + std::to_string(*count));
+        }
         ++reads;
-      }
+      } while (writing.load());
     });
   }
   for (std::thread& t : threads) t.join();
   writing = false;
   for (std::thread& t : readers) t.join();
 
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_THAT(failures, ::testing::IsEmpty());
   EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(*store().CountPhotos(), kWriters * kPerWriter);
   EXPECT_THAT(Ids(ListAll(store(), 37, all.size())), ElementsAreArray(Ids(NewestFirst(all))));
