@@ -170,6 +170,10 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, 256L * 1024);
     curl_easy_setopt(handle, CURLOPT_UPLOAD_BUFFERSIZE, 256L * 1024);
     if (!options_.use_environment_proxy) curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+    if (!options_.ca_file.empty())
+      curl_easy_setopt(handle, CURLOPT_CAINFO, options_.ca_file.c_str());
+    char error_detail[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_detail);
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, OnWrite);
@@ -203,7 +207,8 @@ class CurlHttpClient final : public HttpClient {
       outcome.error = exchange.body_error.WithContext("reading the body of " + request.method +
                                                       " " + request.url);
     } else if (code != CURLE_OK) {
-      const std::string what = request.method + " " + request.url + ": " + curl_easy_strerror(code);
+      std::string what = request.method + " " + request.url + ": " + curl_easy_strerror(code);
+      if (error_detail[0] != '\0') what.append(" (").append(error_detail).append(")");
       outcome.error =
           code == CURLE_OPERATION_TIMEDOUT
               ? Status(ErrorCode::kTimeout,

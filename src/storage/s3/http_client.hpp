@@ -65,6 +65,8 @@ struct CurlHttpClientOptions {
   // Honour http_proxy / https_proxy / no_proxy from the environment. Off for
   // link-local metadata endpoints, which must never go through a proxy.
   bool use_environment_proxy = true;
+  // PEM file of CAs to verify https servers with; empty = the system's.
+  std::string ca_file;
 };
 
 // libcurl underneath: a pool of easy handles, each used by one request at a

@@ -23,8 +23,11 @@ import moto.core.authorization as _auth
 _original = _auth.ActionAuthenticatorMixin._authenticate_and_authorize_action
 
 def _with_raw_query(self, *args, **kwargs):
-    from flask import request
-    raw_query = request.environ.get("QUERY_STRING", "")
+    try:
+        from flask import request
+        raw_query = request.environ["QUERY_STRING"]
+    except Exception:
+        return _original(self, *args, **kwargs)
     saved = self.uri
     self.uri = urlunparse(urlparse(saved)._replace(query=raw_query))
     try:
@@ -88,6 +91,11 @@ Result<std::unique_ptr<MotoServer>> MotoServer::Start(const MotoServerOptions& o
 
     ChildProcessOptions child;
     child.argv = {program->string(), "-H", "127.0.0.1", "-p", std::to_string(*port)};
+    const bool tls = !options.tls_certificate.empty();
+    if (tls) {
+      child.argv.insert(child.argv.end(),
+                        {"-c", options.tls_certificate.string(), "-k", options.tls_key.string()});
+    }
     child.stdout_path = dir->path() / "moto.log";
     child.stderr_path = dir->path() / "moto.log";
     if (options.initial_no_auth_action_count) {
@@ -111,7 +119,7 @@ Result<std::unique_ptr<MotoServer>> MotoServer::Start(const MotoServerOptions& o
     }
     if ((*process)->Running() && Accepts(*port)) {
       return std::unique_ptr<MotoServer>(
-          new MotoServer(std::move(dir), std::move(process).value(), *port));
+          new MotoServer(std::move(dir), std::move(process).value(), *port, tls));
     }
     (*process)->Stop();
     last = Status::Unavailable("moto_server on 127.0.0.1:" + std::to_string(*port) +

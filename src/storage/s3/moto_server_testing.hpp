@@ -34,6 +34,9 @@ struct MotoServerOptions {
   // INITIAL_NO_AUTH_ACTION_COUNT; nullopt = IAM never enforced.
   std::optional<int> initial_no_auth_action_count;
   bool fix_query_signature_check = true;
+  // Serve https with this certificate and key (PEM) instead of http.
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_key;
   std::chrono::milliseconds start_timeout{30000};
 };
 
@@ -47,17 +50,21 @@ class MotoServer {
   MotoServer& operator=(const MotoServer&) = delete;
 
   int port() const { return port_; }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string endpoint() const {
+    return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+  }
   // The server's output so far (for failure messages).
   std::string Log() const;
 
  private:
-  MotoServer(std::unique_ptr<TempDir> dir, std::unique_ptr<ChildProcess> process, int port)
-      : dir_(std::move(dir)), process_(std::move(process)), port_(port) {}
+  MotoServer(std::unique_ptr<TempDir> dir, std::unique_ptr<ChildProcess> process, int port,
+             bool tls)
+      : dir_(std::move(dir)), process_(std::move(process)), port_(port), tls_(tls) {}
 
   std::unique_ptr<TempDir> dir_;
   std::unique_ptr<ChildProcess> process_;
   int port_;
+  bool tls_;
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

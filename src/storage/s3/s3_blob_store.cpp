@@ -199,8 +199,10 @@ Result<std::unique_ptr<BlobStore>> NewS3BlobStore(const S3Options& options) {
     defaults.region = options.region;
     credentials = NewDefaultCredentialsProvider(defaults);
   }
+  CurlHttpClientOptions http;
+  http.ca_file = options.ca_file;
   auto client = std::make_unique<S3Client>(std::move(config), std::move(credentials),
-                                           std::shared_ptr<HttpClient>(NewCurlHttpClient()));
+                                           std::shared_ptr<HttpClient>(NewCurlHttpClient(http)));
   return std::unique_ptr<BlobStore>(new S3BlobStore(options, std::move(client)));
 }
 

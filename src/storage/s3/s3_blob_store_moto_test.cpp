@@ -397,5 +397,72 @@ for name, value in sorted(urllib.parse.parse_qsl(parts.query)):
   EXPECT_NE(ours->out.find("X-Amz-Signature="), std::string::npos);
 }
 
+// An https endpoint (a self-hosted store with a private CA): verified with
+// GALLERY_S3_CA_FILE, refused without it (and not retried).
+TEST(S3MotoTls, HttpsEndpointVerifiedWithTheConfiguredCa) {
+  testing::TempDir dir;
+  const auto certificate = dir.path() / "cert.pem";
+  const auto key = dir.path() / "key.pem";
+  testing::ChildProcessOptions openssl;
+  const auto openssl_path = testing::FindOnPath("openssl");
+  ASSERT_TRUE(openssl_path.has_value()) << "openssl is not on PATH";
+  openssl.argv = {openssl_path->string(),
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "rsa:2048",
+                  "-nodes",
+                  "-keyout",
+                  key.string(),
+                  "-out",
+                  certificate.string(),
+                  "-days",
+                  "1",
+                  "-subj",
+                  "/CN=127.0.0.1",
+                  "-addext",
+                  "subjectAltName=IP:127.0.0.1"};
+  Result<testing::ProcessResult> made = testing::RunProcess(openssl, std::chrono::seconds(30));
+  ASSERT_TRUE(made.ok() && made->exit_code == 0)
+      << (made.ok() ? made->err : made.status().ToString());
+
+  testing::MotoServerOptions tls;
+  tls.tls_certificate = certificate;
+  tls.tls_key = key;
+  Result<std::unique_ptr<testing::MotoServer>> moto = testing::MotoServer::Start(tls);
+  ASSERT_TRUE(moto.ok()) << moto.status().ToString();
+  ASSERT_TRUE((*moto)->endpoint().starts_with("https://"));
+  Result<testing::ProcessResult> bucket =
+      testing::RunPython(R"py(
+import sys, boto3
+boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1", verify=sys.argv[2],
+             aws_access_key_id="AKIAX", aws_secret_access_key="x").create_bucket(Bucket="tls-test")
+)py",
+                         {(*moto)->endpoint(), certificate.string()});
+  ASSERT_TRUE(bucket.ok() && bucket->exit_code == 0) << (bucket.ok() ? bucket->err : "");
+
+  S3Options options;
+  options.bucket = "tls-test";
+  options.region = "us-east-1";
+  options.endpoint = (*moto)->endpoint();
+  options.ca_file = certificate.string();
+  options.credentials =
+      std::make_shared<StaticCredentialsProvider>(Credentials{"AKIAX", "secret", "", {}});
+  Result<std::unique_ptr<BlobStore>> verified = NewS3BlobStore(options);
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_TRUE((*verified)->Put("photos/tls", "over tls", {}).ok());
+  Result<BlobData> got = (*verified)->Get("photos/tls");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->bytes, "over tls");
+
+  options.ca_file.clear();
+  Result<std::unique_ptr<BlobStore>> unverified = NewS3BlobStore(options);
+  ASSERT_TRUE(unverified.ok());
+  const Status refused = (*unverified)->Ping();
+  EXPECT_EQ(refused.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(refused.message().find("certificate"), std::string::npos) << refused.message();
+  EXPECT_EQ(refused.message().find("gave up after"), std::string::npos) << refused.message();
+}
+
 }  // namespace
 }  // namespace gallery::storage::s3

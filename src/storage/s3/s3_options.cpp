@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <filesystem>
+
 #include "storage/blob_store.hpp"
 #include "storage/s3/s3_endpoint.hpp"
 
@@ -105,6 +107,12 @@ Status ValidateS3Options(const S3Options& options) {
     }
   }
 
+  if (!options.ca_file.empty()) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(options.ca_file, error)) {
+      return Invalid("GALLERY_S3_CA_FILE", options.ca_file, "must be a readable PEM file");
+    }
+  }
   if (options.connect_timeout.count() <= 0) {
     return InvalidNumber("GALLERY_S3_CONNECT_TIMEOUT", options.connect_timeout.count(),
                          "must be > 0 ms");

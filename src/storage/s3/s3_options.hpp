@@ -43,6 +43,9 @@ struct S3Options {
   // GALLERY_S3_KMS_KEY_ID: the KMS key for "aws:kms"; empty = the AWS
   // managed key.
   std::string kms_key_id;
+  // GALLERY_S3_CA_FILE: PEM certificates to verify an https endpoint with
+  // (a self-hosted store behind a private CA); empty = the system's CAs.
+  std::string ca_file;
 
   // GALLERY_S3_CONNECT_TIMEOUT: TCP + TLS handshake of one connection.
   std::chrono::milliseconds connect_timeout{3000};
