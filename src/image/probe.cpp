@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "image/gif_layout.hpp"
+#include "image/jpeg_scans.hpp"
 #include "image/loader.hpp"
 #include "image/vips_boundary.hpp"
 
@@ -33,6 +34,13 @@ Result<ProbedImage> ProbeImage(std::string_view bytes) {
   ProbedImage probed;
   ImageHeader& h = probed.header;
   h.format = *format;
+  if (h.format == Format::kJpeg) {
+    if (const int scans = CountJpegScans(bytes); scans > kMaxJpegScans) {
+      return Status(ErrorCode::kUnprocessableImage,
+                    "JPEG with " + std::to_string(scans) + " scans (at most " +
+                        std::to_string(kMaxJpegScans) + " are decoded)");
+    }
+  }
   if (h.format == Format::kGif) {
     if (std::optional<GifLayout> layout = ScanGifLayout(bytes)) {
       h.declared_canvas_pixels = layout->canvas_pixels;
