@@ -16,11 +16,13 @@ namespace gallery::image::internal {
 // scripts use at most a few dozen); this leaves a wide margin.
 inline constexpr int kMaxJpegScans = 100;
 
-// The number of start-of-scan markers in the JPEG `bytes`, walking its marker
-// segments and entropy-coded data up to the end-of-image marker (so JPEGs
-// embedded in metadata, like EXIF thumbnails, are not counted). Stops early,
-// returning what it has counted, at a structure it cannot follow: the decoder
-// reports those.
+// The number of scans of the progressive JPEG `bytes`: start-of-scan markers,
+// found by walking its marker segments and entropy-coded data up to the
+// end-of-image marker (so JPEGs embedded in metadata, like EXIF thumbnails,
+// are not counted). A sequential JPEG answers 1 as soon as its first scan
+// starts, without reading on: each of its scans carries its own data, so the
+// work cannot outgrow the file. Stops early, returning what it has counted,
+// at a structure it cannot follow: the decoder reports those.
 int CountJpegScans(std::string_view bytes);
 
 }  // namespace gallery::image::internal

@@ -28,6 +28,7 @@ size_t LastScanOffset(const std::string& jpeg) { return jpeg.rfind("\xFF\xDA"); 
 
 TEST(CountJpegScansTest, BaselineAndProgressive) {
   EXPECT_EQ(CountJpegScans(ReadTestFile("exif-orientation/Landscape_1.jpg")), 1);
+  EXPECT_EQ(CountJpegScans(ReadTestFile("large/sharp_giant-image_20000x14000.jpg")), 1);
   const int progressive = CountJpegScans(ReadTestFile("formats/imagers_progressive_cat.jpg"));
   EXPECT_GT(progressive, 1);
   EXPECT_LE(progressive, 20);
