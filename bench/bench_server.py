@@ -25,7 +25,7 @@ class BenchServer:
     def __enter__(self):
         env = dict(os.environ, GALLERY_LISTEN="127.0.0.1:0",
                    GALLERY_DATA_DIR=os.path.join(self.dir, "data"),
-                   GALLERY_LOG_LEVEL="warn", **self.extra_env)
+                   **self.extra_env)
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
         self.time_file = os.path.join(self.dir, "time.txt")
         self.proc = subprocess.Popen(

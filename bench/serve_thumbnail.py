@@ -69,6 +69,7 @@ def main():
     args = ap.parse_args()
     photo = os.path.join(args.testdata, "large", "ianare_42_IndexError_OlympusE-P3_4032x3024.jpg")
     tmp = tempfile.mkdtemp(prefix="bench-nginx-")
+    os.chmod(tmp, 0o755)  # nginx workers run as an unprivileged user
     nginx = None
     try:
         with BenchServer(os.path.join(args.build, "gallery")) as server:

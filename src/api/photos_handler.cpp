@@ -320,7 +320,8 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
       } else {
         r.msg.result(HttpStatus::ok);
         r.msg.set(field::field::content_type, d.content_type);
-        r.msg.body() = d.bytes;
+        // Shares the cached bytes (aliasing the entry) instead of copying.
+        r.shared_body = std::shared_ptr<const std::string>(data, &data->bytes);
       }
       r.msg.set(field::field::etag, d.etag);
       r.msg.set(field::field::cache_control, "public, max-age=31536000, immutable");

@@ -74,6 +74,9 @@ struct Response {
   // Content-Length must be set by the handler.
   std::shared_ptr<BodySource> stream;
   uint64_t stream_length = 0;
+  // When set, the body is these bytes, shared rather than copied (cached
+  // derivatives); msg.body() stays empty.
+  std::shared_ptr<const std::string> shared_body;
 
   HttpStatus status() const { return msg.result(); }
 };

@@ -1,5 +1,8 @@
 #include "http/request_id.hpp"
 
+#include <cstring>
+#include <random>
+
 #include "common/crypto.hpp"
 
 namespace gallery::http {
@@ -31,7 +34,20 @@ std::string RequestIdFrom(const Fields& headers) {
       if (SaneToken(id)) return std::string(id);
     }
   }
-  return NewId();
+  return NewRequestId();
+}
+
+std::string NewRequestId() {
+  // Per thread: a generator seeded from the system CSPRNG.
+  thread_local std::mt19937_64 generator = [] {
+    std::string seed = RandomBytes(sizeof(uint64_t) * 4);
+    std::seed_seq seq(seed.begin(), seed.end());
+    return std::mt19937_64(seq);
+  }();
+  uint64_t words[2] = {generator(), generator()};
+  std::string bytes(sizeof words, '\0');
+  std::memcpy(bytes.data(), words, sizeof words);
+  return Base64UrlEncode(bytes);
 }
 
 }  // namespace gallery::http

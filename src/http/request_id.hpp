@@ -11,4 +11,8 @@ namespace gallery::http {
 // the Root of the load balancer's X-Amzn-Trace-Id, else a new random id.
 std::string RequestIdFrom(const Fields& headers);
 
+// A new request id: 22 URL-safe characters, unique per process run with
+// overwhelming probability. Cheap (no system call); not a secret.
+std::string NewRequestId();
+
 }  // namespace gallery::http

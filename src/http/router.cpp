@@ -3,8 +3,9 @@
 namespace gallery::http {
 namespace {
 
-std::vector<std::string> SplitPath(std::string_view path) {
-  std::vector<std::string> out;
+template <typename Piece>
+std::vector<Piece> SplitPath(std::string_view path) {
+  std::vector<Piece> out;
   size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -22,27 +23,30 @@ std::vector<std::string> SplitPath(std::string_view path) {
 }  // namespace
 
 void Router::Add(Verb method, std::string pattern, Handler handler, RouteOptions options) {
-  std::vector<std::string> segments = SplitPath(pattern);
+  std::vector<std::string> segments = SplitPath<std::string>(pattern);
   entries_.push_back(
       Entry{Route{method, std::move(pattern), std::move(handler), options}, std::move(segments)});
 }
 
-bool Router::MatchPattern(const std::vector<std::string>& pattern, std::string_view path,
+bool Router::MatchPattern(const std::vector<std::string>& pattern,
+                          const std::vector<std::string_view>& parts, bool trailing_slash,
                           std::map<std::string, std::string>* params) {
-  std::vector<std::string> parts = SplitPath(path);
   // A trailing slash is not the same resource (except for "/").
-  if (path.size() > 1 && path.back() == '/') return false;
+  if (trailing_slash) return false;
   for (size_t i = 0; i < pattern.size(); ++i) {
     const std::string& p = pattern[i];
     if (p.size() > 3 && p.compare(0, 2, "{*") == 0) {
       std::string rest;
-      for (size_t k = i; k < parts.size(); ++k) rest += (k > i ? "/" : "") + parts[k];
+      for (size_t k = i; k < parts.size(); ++k) {
+        if (k > i) rest += "/";
+        rest += parts[k];
+      }
       (*params)[p.substr(2, p.size() - 3)] = rest;
       return true;
     }
     if (i >= parts.size()) return false;
     if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-      (*params)[p.substr(1, p.size() - 2)] = parts[i];
+      (*params)[p.substr(1, p.size() - 2)] = std::string(parts[i]);
     } else if (p != parts[i]) {
       return false;
     }
@@ -53,9 +57,11 @@ bool Router::MatchPattern(const std::vector<std::string>& pattern, std::string_v
 RouteMatch Router::Match(Verb method, std::string_view path) const {
   RouteMatch result;
   Verb wanted = method == Verb::head ? Verb::get : method;
+  const std::vector<std::string_view> parts = SplitPath<std::string_view>(path);
+  const bool trailing_slash = path.size() > 1 && path.back() == '/';
   for (const Entry& e : entries_) {
     std::map<std::string, std::string> params;
-    if (!MatchPattern(e.segments, path, &params)) continue;
+    if (!MatchPattern(e.segments, parts, trailing_slash, &params)) continue;
     if (e.route.method == wanted) {
       result.route = &e.route;
       result.params = std::move(params);
@@ -68,9 +74,11 @@ RouteMatch Router::Match(Verb method, std::string_view path) const {
 
 std::string Router::AllowedMethods(std::string_view path) const {
   std::string out;
+  const std::vector<std::string_view> parts = SplitPath<std::string_view>(path);
+  const bool trailing_slash = path.size() > 1 && path.back() == '/';
   for (const Entry& e : entries_) {
     std::map<std::string, std::string> params;
-    if (!MatchPattern(e.segments, path, &params)) continue;
+    if (!MatchPattern(e.segments, parts, trailing_slash, &params)) continue;
     if (!out.empty()) out += ", ";
     out += std::string(beast_http::to_string(e.route.method));
     if (e.route.method == Verb::get) out += ", HEAD";

@@ -46,7 +46,8 @@ class Router {
   std::string AllowedMethods(std::string_view path) const;
 
  private:
-  static bool MatchPattern(const std::vector<std::string>& pattern, std::string_view path,
+  static bool MatchPattern(const std::vector<std::string>& pattern,
+                           const std::vector<std::string_view>& parts, bool trailing_slash,
                            std::map<std::string, std::string>* params);
 
   struct Entry {

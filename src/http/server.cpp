@@ -238,7 +238,7 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
                ec.category() ==
                    beast_http::make_error_code(beast_http::error::bad_target).category() &&
                ec != beast_http::error::end_of_stream && ec != beast_http::error::partial_message) {
-      request.request_id = NewId();
+      request.request_id = NewRequestId();
       response = ProblemResponse(ErrorCode::kInvalidArgument, "Malformed HTTP request", request);
       keep_alive = false;
     } else if (ec) {
@@ -316,7 +316,14 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
     const bool head = request.method == Verb::head;
     uint64_t bytes_out = 0;
     stream.expires_after(options_.write_timeout);
-    if (!response.stream) {
+    if (response.shared_body) {
+      beast_http::response<beast_http::buffer_body> out(std::move(response.msg.base()));
+      out.content_length(response.shared_body->size());
+      out.body().data = head ? nullptr : const_cast<char*>(response.shared_body->data());
+      out.body().size = head ? 0 : response.shared_body->size();
+      out.body().more = false;
+      bytes_out = co_await beast_http::async_write(stream, out, kRedirect(ec));
+    } else if (!response.stream) {
       response.msg.prepare_payload();
       if (head) response.msg.body().clear();  // Content-Length stays that of GET
       bytes_out = co_await beast_http::async_write(stream, response.msg, kRedirect(ec));
