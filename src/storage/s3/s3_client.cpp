@@ -296,6 +296,13 @@ Result<std::string> S3Client::PresignGetObject(std::string_view key, std::chrono
   params.host = address.host;
   params.path = address.path;
   params.expires = ttl;
+  if (credentials->expiration) {
+    // The URL stops working when the credentials that signed it expire:
+    // do not promise more.
+    const auto left =
+        std::chrono::duration_cast<std::chrono::seconds>(*credentials->expiration - Clock::now());
+    params.expires = std::max(std::chrono::seconds(1), std::min(ttl, left));
+  }
   if (!content_disposition.empty()) {
     params.query.emplace_back("response-content-disposition", std::string(content_disposition));
   }

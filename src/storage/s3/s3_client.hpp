@@ -74,7 +74,7 @@ struct CompletedPart {
   std::string etag;
 };
 
-class S3Client {
+class S3Client final {
  public:
   S3Client(S3ClientConfig config, std::shared_ptr<CredentialsProvider> credentials,
            std::shared_ptr<HttpClient> http);
@@ -107,8 +107,8 @@ class S3Client {
                                  const std::vector<CompletedPart>& parts);
   Status AbortMultipartUpload(std::string_view key, std::string_view upload_id);
 
-  // A presigned GET URL valid for `ttl` (clamped to 1 s .. 7 days, and in
-  // practice no longer than temporary credentials live); the answer carries
+  // A presigned GET URL valid for `ttl`, clamped to 1 s .. 7 days and to
+  // what is left of temporary credentials' lifetime; the answer carries
   // `content_disposition` when it is not empty. Fails only when there are no
   // credentials.
   Result<std::string> PresignGetObject(std::string_view key, std::chrono::seconds ttl,

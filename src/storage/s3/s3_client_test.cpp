@@ -376,6 +376,25 @@ TEST_F(S3ClientTest, NoCredentialsIsUnavailableWithoutSendingAnything) {
   EXPECT_EQ(server_->request_count(), 0u);
 }
 
+TEST_F(S3ClientTest, PresignedUrlsDoNotOutliveTemporaryCredentials) {
+  Serve([](const RecordedRequest&) { return Ok(); });
+  auto client =
+      Client({}, {"ASIATEMP", "SECRET", "TOKEN", Clock::now() + std::chrono::seconds(100)});
+  Result<std::string> url = client->PresignGetObject("k", std::chrono::hours(1), "");
+  ASSERT_TRUE(url.ok());
+  const size_t at = url->find("X-Amz-Expires=");
+  ASSERT_NE(at, std::string::npos);
+  const int expires = std::stoi(url->substr(at + 14));
+  EXPECT_GT(expires, 90);
+  EXPECT_LE(expires, 100);
+  EXPECT_NE(url->find("X-Amz-Security-Token=TOKEN&"), std::string::npos) << *url;
+  EXPECT_EQ(server_->request_count(), 0u);  // no I/O
+
+  auto long_term = Client();
+  url = long_term->PresignGetObject("k", std::chrono::hours(1), "");
+  EXPECT_NE(url->find("X-Amz-Expires=3600&"), std::string::npos) << *url;
+}
+
 TEST(RetryPolicy, BackoffIsFullJitterUnderACappedExponential) {
   const RetryPolicy policy{10, milliseconds(100), milliseconds(1000), milliseconds(60000)};
   for (int retry = 1; retry <= 6; ++retry) {
