@@ -1,31 +1,84 @@
 #include "app/backends.hpp"
 
+#include "db/postgres/postgres_metadata_store.hpp"
 #include "db/sqlite/sqlite_metadata_store.hpp"
 #include "storage/local/local_blob_store.hpp"
+#include "storage/s3/s3_blob_store.hpp"
 
 namespace gallery::app {
+namespace {
 
-Result<Backends> OpenBackends(const Config& config) {
-  Backends b;
-  if (config.storage == "local") {
-    Result<std::unique_ptr<storage::BlobStore>> blobs =
-        storage::NewLocalBlobStore(config.data_dir / "pictures");
-    if (!blobs.ok()) return blobs.status().WithContext("GALLERY_DATA_DIR");
-    b.blobs = std::move(blobs).value();
-  } else {
-    return Status::InvalidArgument("GALLERY_STORAGE=s3 is not available in this build yet");
+Result<std::unique_ptr<storage::BlobStore>> OpenBlobStore(const Config& config) {
+  if (config.storage == "s3") {
+    storage::s3::S3Options options;
+    options.bucket = config.s3_bucket;
+    options.prefix = config.s3_prefix;
+    options.region = config.s3_region;
+    options.endpoint = config.s3_endpoint;
+    options.force_path_style = config.s3_force_path_style;
+    options.sse = config.s3_sse;
+    options.kms_key_id = config.s3_kms_key_id;
+    options.ca_file = config.s3_ca_file;
+    options.connect_timeout = config.s3_connect_timeout;
+    options.request_timeout = config.s3_request_timeout;
+    options.max_attempts = config.s3_max_attempts;
+    // One store call, retries included, ends within the backend timeout.
+    options.operation_timeout = std::max(config.backend_timeout, config.s3_request_timeout);
+    return storage::s3::NewS3BlobStore(options);
   }
+  Result<std::unique_ptr<storage::BlobStore>> blobs =
+      storage::NewLocalBlobStore(config.data_dir / "pictures");
+  if (!blobs.ok()) return blobs.status().WithContext("GALLERY_DATA_DIR");
+  return blobs;
+}
 
+// The URL with its password replaced by `password` (percent-encoded).
+std::string WithPassword(const std::string& url, const std::string& password) {
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos || password.empty()) return url;
+  size_t authority = scheme_end + 3;
+  size_t at = url.find('@', authority);
+  size_t slash = url.find('/', authority);
+  if (at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
+  std::string userinfo = url.substr(authority, at - authority);
+  std::string user = userinfo.substr(0, userinfo.find(':'));
+  std::string encoded;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : password) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      encoded += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return url.substr(0, authority) + user + ":" + encoded + url.substr(at);
+}
+
+Result<std::unique_ptr<db::MetadataStore>> OpenMetadataStore(const Config& config) {
   if (config.UsesPostgres()) {
-    return Status::InvalidArgument(
-        "GALLERY_DATABASE_URL=postgres:// is not available in this build yet");
+    db::PostgresOptions options;
+    options.url = WithPassword(config.database_url, config.database_password);
+    options.pool_size = config.database_pool_size;
+    options.statement_timeout = config.backend_timeout;
+    options.acquire_timeout = config.backend_timeout;
+    return db::OpenPostgresMetadataStore(options);
   }
   std::filesystem::path path = config.SqlitePath();
   if (path.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
   }
-  Result<std::unique_ptr<db::MetadataStore>> metadata = db::OpenSqliteMetadataStore(path.string());
+  return db::OpenSqliteMetadataStore(path.string());
+}
+
+}  // namespace
+
+Result<Backends> OpenBackends(const Config& config) {
+  Backends b;
+  Result<std::unique_ptr<storage::BlobStore>> blobs = OpenBlobStore(config);
+  if (!blobs.ok()) return blobs.status().WithContext("storage");
+  b.blobs = std::move(blobs).value();
+  Result<std::unique_ptr<db::MetadataStore>> metadata = OpenMetadataStore(config);
   if (!metadata.ok()) return metadata.status().WithContext("GALLERY_DATABASE_URL");
   b.metadata = std::move(metadata).value();
   return b;

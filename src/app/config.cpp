@@ -159,6 +159,13 @@ std::vector<Setting> Settings() {
       });
   add("GALLERY_DATABASE_PASSWORD", "PostgreSQL password; overrides the one in the URL",
       Text(&Config::database_password));
+  add("GALLERY_DATABASE_POOL_SIZE", "PostgreSQL connections per instance (default 10)",
+      [](Config& c, const std::string& v) -> std::optional<std::string> {
+        int n;
+        if (!ParseInt(v, &n) || n < 1 || n > 1000) return "a whole number from 1 to 1000";
+        c.database_pool_size = n;
+        return std::nullopt;
+      });
   add("GALLERY_STORAGE", "where pictures live: local (default) or s3",
       [](Config& c, const std::string& v) -> std::optional<std::string> {
         if (v != "local" && v != "s3") return "local or s3";
@@ -180,6 +187,19 @@ std::vector<Setting> Settings() {
       });
   add("GALLERY_S3_KMS_KEY_ID", "KMS key id for GALLERY_S3_SSE=aws:kms",
       Text(&Config::s3_kms_key_id));
+  add("GALLERY_S3_CA_FILE", "PEM CA certificates for an https S3-compatible endpoint",
+      Text(&Config::s3_ca_file));
+  add("GALLERY_S3_CONNECT_TIMEOUT", "S3 connection set-up deadline (default 3s)",
+      DurationOf(&Config::s3_connect_timeout, false));
+  add("GALLERY_S3_REQUEST_TIMEOUT", "deadline of one S3 request (default 60s)",
+      DurationOf(&Config::s3_request_timeout, false));
+  add("GALLERY_S3_MAX_ATTEMPTS", "tries per S3 request, with backoff (default 4)",
+      [](Config& c, const std::string& v) -> std::optional<std::string> {
+        int n;
+        if (!ParseInt(v, &n) || n < 1 || n > 20) return "a whole number from 1 to 20";
+        c.s3_max_attempts = n;
+        return std::nullopt;
+      });
   add("GALLERY_REDIRECT_ORIGINALS",
       "serve originals by redirect to a short-lived presigned S3 URL (true/false)",
       Flag(&Config::redirect_originals));

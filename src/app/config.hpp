@@ -27,6 +27,7 @@ struct Config {
   std::filesystem::path data_dir = "./data";
   std::string database_url;       // default sqlite:///<data_dir>/gallery.db
   std::string database_password;  // overrides the URL's password when set
+  int database_pool_size = 10;
   std::string storage = "local";  // "local" or "s3"
 
   // S3.
@@ -37,6 +38,10 @@ struct Config {
   bool s3_force_path_style = false;
   std::string s3_sse;  // "", "AES256", "aws:kms"
   std::string s3_kms_key_id;
+  std::string s3_ca_file;
+  std::chrono::milliseconds s3_connect_timeout{3000};
+  std::chrono::milliseconds s3_request_timeout{60000};
+  int s3_max_attempts = 4;
   bool redirect_originals = false;
   std::chrono::seconds presign_ttl{300};
 
