@@ -1,0 +1,363 @@
+"""Harness for the integration tests: starts the real `gallery` binary.
+
+GalleryServer starts the binary on 127.0.0.1 with port 0 and a fresh data
+directory, reads the chosen port from its "listening" log line, waits for
+/healthz, keeps stdout and stderr in files for post-mortems, and stops it
+(SIGTERM, then SIGKILL when it does not exit in time). It is a context
+manager; GalleryTestCase wires it into setUpClass / addClassCleanup and prints
+the server's log tail when a test fails.
+
+The binary comes from GALLERY_BINARY and the test images from
+GALLERY_TESTDATA (both set by CTest). A missing one is an error, never a skip.
+"""
+
+import hashlib
+import json
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import requests
+
+# Generous per-request timeout: uploads of large pictures on a busy 2-core box.
+REQUEST_TIMEOUT = 120
+START_TIMEOUT = 30
+
+
+def binary_path():
+    """The gallery binary under test (GALLERY_BINARY); raises when unusable."""
+    path = os.environ.get("GALLERY_BINARY")
+    if not path:
+        raise RuntimeError(
+            "GALLERY_BINARY is not set: run these tests through CTest, or set it to the "
+            "path of the built 'gallery' binary")
+    if not os.path.isfile(path) or not os.access(path, os.X_OK):
+        raise RuntimeError(f"GALLERY_BINARY={path} is not an executable file; build the "
+                           "'gallery' target first")
+    return path
+
+
+def testdata_dir():
+    """The shared test images (GALLERY_TESTDATA); raises when missing."""
+    path = os.environ.get("GALLERY_TESTDATA")
+    if not path:
+        raise RuntimeError("GALLERY_TESTDATA is not set: point it at the shared test images")
+    root = pathlib.Path(path)
+    for sub in ("formats", "exif-orientation", "camera-exif", "large", "malformed"):
+        if not (root / sub).is_dir():
+            raise RuntimeError(f"GALLERY_TESTDATA={path} has no {sub}/ folder")
+    return root
+
+
+def testdata(relative):
+    """Path of one test file; raises when it is missing."""
+    path = testdata_dir() / relative
+    if not path.exists():
+        raise RuntimeError(f"test file missing: {path}")
+    return path
+
+
+def read_testdata(relative):
+    return testdata(relative).read_bytes()
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+class GalleryServer:
+    """One running gallery process with its own data directory.
+
+    extra_args: more command-line flags; env: more environment variables;
+    data_dir: reuse this data directory (it is then not removed on close).
+    """
+
+    def __init__(self, extra_args=(), env=None, data_dir=None):
+        self.extra_args = list(extra_args)
+        self.extra_env = dict(env or {})
+        self.workdir = pathlib.Path(tempfile.mkdtemp(prefix="gallery-it-"))
+        self.data_dir = pathlib.Path(data_dir) if data_dir else self.workdir / "data"
+        self.stdout_path = self.workdir / "stdout.log"
+        self.stderr_path = self.workdir / "stderr.log"
+        self.process = None
+        self.port = None
+        self.exit_code = None
+        self.session = requests.Session()
+        self._final_tail = None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def start(self):
+        """Starts the process and returns once /healthz answers 200."""
+        binary = binary_path()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GALLERY_")}
+        env.update(self.extra_env)
+        args = [binary, "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir),
+                "--metrics-interval", "0"] + self.extra_args
+        self._stdout = open(self.stdout_path, "ab")
+        self._stderr = open(self.stderr_path, "ab")
+        self.port = None
+        self.exit_code = None
+        self.process = subprocess.Popen(args, stdout=self._stdout, stderr=self._stderr,
+                                        stdin=subprocess.DEVNULL, env=env)
+        deadline = time.monotonic() + START_TIMEOUT
+        while self.port is None:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gallery exited with {self.process.returncode} during "
+                                   f"start\n{self.log_tail()}")
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError(f"gallery did not log 'listening' within {START_TIMEOUT}s\n"
+                                   f"{self.log_tail()}")
+            for line in self.log_lines():
+                if line.get("msg") == "listening" and isinstance(line.get("port"), int):
+                    self.port = line["port"]
+                    break
+            else:
+                time.sleep(0.02)
+        while True:
+            try:
+                if self.session.get(self.url("/healthz"), timeout=2).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.kill()
+                raise RuntimeError(f"gallery did not answer /healthz\n{self.log_tail()}")
+            time.sleep(0.02)
+
+    def stop(self, timeout=30):
+        """SIGTERM, wait up to `timeout` s, then SIGKILL. Returns the exit code."""
+        if self.process is None:
+            return self.exit_code
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.exit_code = self.process.returncode
+        self.process = None
+        self._stdout.close()
+        self._stderr.close()
+        return self.exit_code
+
+    def kill(self):
+        """SIGKILL the process (no graceful shutdown) and reap it."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+
+    def close(self):
+        """Stops the process and removes its temporary files (the data
+        directory too, unless it was given to the constructor)."""
+        self.stop()
+        self.session.close()
+        self._final_tail = self.log_tail()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        if exc[0] is not None:
+            self.print_log_tail()
+        self.close()
+        return False
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    # -- requests ------------------------------------------------------------
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path):
+        return self.base_url + path
+
+    def get(self, path, **kwargs):
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.session.get(self.url(path), **kwargs)
+
+    def post(self, path, **kwargs):
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.session.post(self.url(path), **kwargs)
+
+    def delete(self, path, **kwargs):
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.session.delete(self.url(path), **kwargs)
+
+    def upload(self, files, **kwargs):
+        """POSTs multipart parts named 'file'.
+
+        files: list of (filename, bytes) or (filename, bytes, content_type).
+        """
+        parts = []
+        for f in files:
+            name, data = f[0], f[1]
+            ctype = f[2] if len(f) > 2 else "application/octet-stream"
+            parts.append(("file", (name, data, ctype)))
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        # A fresh connection per upload: a refused body closes the connection.
+        return requests.post(self.url("/api/v1/photos"), files=parts, **kwargs)
+
+    def upload_one(self, name, data):
+        """Uploads one file; returns its Photo JSON (asserting 200/201)."""
+        resp = self.upload([(name, data)])
+        if resp.status_code not in (200, 201):
+            raise AssertionError(f"upload of {name} answered {resp.status_code}: {resp.text}")
+        return resp.json()["photos"][0]
+
+    def list_all_photos(self, limit=200):
+        """Every Photo, following next_cursor."""
+        photos, cursor = [], None
+        while True:
+            params = {"limit": limit}
+            if cursor:
+                params["cursor"] = cursor
+            resp = self.get("/api/v1/photos", params=params)
+            if resp.status_code != 200:
+                raise AssertionError(f"list answered {resp.status_code}: {resp.text}")
+            body = resp.json()
+            photos.extend(body["photos"])
+            cursor = body["next_cursor"]
+            if cursor is None:
+                return photos
+
+    # -- data directory ------------------------------------------------------
+
+    @property
+    def pictures_dir(self):
+        return self.data_dir / "pictures"
+
+    @property
+    def spool_dir(self):
+        return self.data_dir / "spool"
+
+    def blob_files(self):
+        """Relative paths of every file under DATA/pictures."""
+        root = self.pictures_dir
+        if not root.is_dir():
+            return set()
+        return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+    def spool_files(self):
+        root = self.spool_dir
+        if not root.is_dir():
+            return []
+        return sorted(p.name for p in root.iterdir())
+
+    # -- logs --------------------------------------------------------------
+
+    def log_lines(self):
+        """The JSON lines the server wrote to stdout so far (others skipped)."""
+        lines = []
+        try:
+            text = self.stdout_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return lines
+        for raw in text.splitlines():
+            raw = raw.strip()
+            if not raw.startswith("{"):
+                continue
+            try:
+                lines.append(json.loads(raw))
+            except ValueError:
+                continue
+        return lines
+
+    def wait_for_log(self, predicate, timeout=10):
+        """The first log line matching `predicate`, polling until `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.log_lines():
+                if predicate(line):
+                    return line
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.02)
+
+    def log_tail(self, n=40):
+        if getattr(self, "_final_tail", None) and not self.workdir.exists():
+            return self._final_tail
+        out = []
+        for label, path in (("stdout", self.stdout_path), ("stderr", self.stderr_path)):
+            try:
+                lines = path.read_text(errors="replace").splitlines()
+            except FileNotFoundError:
+                lines = []
+            out.append(f"--- gallery {label} (last {n} lines) ---")
+            out.extend(lines[-n:])
+        return "\n".join(out)
+
+    def print_log_tail(self, n=40):
+        print(self.log_tail(n), file=sys.stderr)
+
+
+def assert_problem(test, resp, status, type_suffix):
+    """Asserts `resp` is an application/problem+json error of the given kind."""
+    test.assertEqual(resp.status_code, status,
+                     f"expected {status} {type_suffix}, got {resp.status_code}: {resp.text[:500]}")
+    ctype = resp.headers.get("Content-Type", "")
+    test.assertTrue(ctype.startswith("application/problem+json"),
+                    f"Content-Type {ctype!r} is not problem+json")
+    body = resp.json()
+    for key in ("type", "title", "status", "detail", "request_id"):
+        test.assertIn(key, body, f"problem lacks '{key}': {body}")
+    test.assertEqual(body["status"], status)
+    test.assertTrue(body["type"].endswith(type_suffix),
+                    f"problem type {body['type']!r} does not end with {type_suffix!r}")
+    request_id = resp.headers.get("X-Request-Id")
+    test.assertTrue(request_id, "no X-Request-Id header on the error")
+    test.assertEqual(body["request_id"], request_id)
+    return body
+
+
+class GalleryTestCase(unittest.TestCase):
+    """Base class: start_server() in setUpClass; logs printed on failure."""
+
+    _servers = ()
+
+    @classmethod
+    def start_server(cls, *args, **kwargs):
+        """Starts a GalleryServer that is stopped when the class finishes."""
+        server = GalleryServer(*args, **kwargs)
+        cls.addClassCleanup(server.close)
+        try:
+            server.start()
+        except Exception:
+            server.print_log_tail()
+            raise
+        cls._servers = tuple(cls._servers) + (server,)
+        return server
+
+    def start_test_server(self, *args, **kwargs):
+        """Starts a GalleryServer for this test only."""
+        server = GalleryServer(*args, **kwargs)
+        self.addCleanup(server.close)
+        self._test_servers = getattr(self, "_test_servers", ()) + (server,)
+        try:
+            server.start()
+        except Exception:
+            server.print_log_tail()
+            raise
+        return server
+
+    def run(self, result=None):
+        if result is None:
+            result = self.defaultTestResult()
+        before = len(result.failures) + len(result.errors)
+        servers = list(type(self)._servers)
+        out = super().run(result)
+        if len(result.failures) + len(result.errors) > before:
+            for server in servers + list(getattr(self, "_test_servers", ())):
+                server.print_log_tail()
+        return out
