@@ -24,7 +24,8 @@ pid {dir}/nginx.pid;
 error_log {dir}/error.log;
 events {{ worker_connections 1024; }}
 http {{
-  access_log off;
+  # Both servers log every request: ours writes a JSON line per request.
+  access_log {dir}/access.log;
   sendfile on;
   tcp_nopush on;
   keepalive_requests 100000;

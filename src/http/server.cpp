@@ -8,12 +8,12 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "common/crypto.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "http/access_log.hpp"
 #include "http/problem.hpp"
 #include "http/request_id.hpp"
 
@@ -372,21 +372,17 @@ void Server::LogAndCount(const Request& request, const std::string& route, const
   metrics_.Add("http_received_bytes_total", {}, static_cast<double>(request.body_size));
   metrics_.Add("http_sent_bytes_total", {}, static_cast<double>(bytes_out));
   // The query is left out: it may carry tokens.
-  nlohmann::json line = {
-      {"time", FormatRfc3339(Clock::now(), true)},
-      {"level", "info"},
-      {"msg", "request"},
-      {"request_id", request.request_id},
-      {"method", method},
-      {"route", route},
-      {"path", request.path},
-      {"status", status},
-      {"bytes_in", request.body_size},
-      {"bytes_out", bytes_out},
-      {"duration_ms", seconds * 1000.0},
-      {"remote", request.remote_address},
-  };
-  WriteLogLine(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  AccessLogEntry entry;
+  entry.request_id = request.request_id;
+  entry.method = method;
+  entry.route = route;
+  entry.path = request.path;
+  entry.status = status;
+  entry.bytes_in = request.body_size;
+  entry.bytes_out = bytes_out;
+  entry.duration_ms = seconds * 1000.0;
+  entry.remote = request.remote_address;
+  WriteLogLine(FormatAccessLog(entry));
 }
 
 void Server::Shutdown() {

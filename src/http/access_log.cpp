@@ -1,0 +1,69 @@
+#include "http/access_log.hpp"
+
+#include <cstdio>
+
+#include "common/time.hpp"
+
+namespace gallery::http {
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c == '"' || c == '\\') {
+        out->push_back('\\');
+        out->push_back(static_cast<char>(c));
+      } else if (c < 0x20 || c == 0x7F) {
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
+      } else {
+        out->push_back(static_cast<char>(c));
+      }
+      ++i;
+      continue;
+    }
+    // Multi-byte UTF-8: copy when well formed, else U+FFFD.
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) {
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    }
+    if (ok) {
+      out->append(s.substr(i, len));
+      i += len;
+    } else {
+      out->append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  out->push_back('"');
+}
+
+std::string FormatAccessLog(const AccessLogEntry& e) {
+  std::string out;
+  out.reserve(256 + e.path.size());
+  out.append("{\"time\":\"").append(FormatRfc3339(Clock::now(), true));
+  out.append("\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":");
+  AppendJsonString(&out, e.request_id);
+  out.append(",\"method\":");
+  AppendJsonString(&out, e.method);
+  out.append(",\"route\":");
+  AppendJsonString(&out, e.route);
+  out.append(",\"path\":");
+  AppendJsonString(&out, e.path);
+  char numbers[160];
+  std::snprintf(numbers, sizeof numbers,
+                ",\"status\":%d,\"bytes_in\":%llu,\"bytes_out\":%llu,\"duration_ms\":%.3f,",
+                e.status, static_cast<unsigned long long>(e.bytes_in),
+                static_cast<unsigned long long>(e.bytes_out), e.duration_ms);
+  out.append(numbers);
+  out.append("\"remote\":");
+  AppendJsonString(&out, e.remote);
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace gallery::http
