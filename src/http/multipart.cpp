@@ -41,7 +41,13 @@ std::vector<std::pair<std::string, std::string>> HeaderParams(std::string_view v
     if (j < value.size() && value[j] == '"') {
       ++j;
       while (j < value.size() && value[j] != '"') {
-        if (value[j] == '\\' && j + 1 < value.size()) ++j;
+        // Only \" and \\ are escapes. Browsers send a backslash as it is
+        // (HTML5 percent-encodes quotes instead), so "..\x.jpg" must keep its
+        // backslash and be refused as a path, not become "..x.jpg".
+        if (value[j] == '\\' && j + 1 < value.size() &&
+            (value[j + 1] == '"' || value[j + 1] == '\\')) {
+          ++j;
+        }
         val.push_back(value[j++]);
       }
       i = value.find(';', j);
