@@ -17,6 +17,7 @@ import os
 import pathlib
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -302,11 +303,79 @@ class GalleryServer:
         print(self.log_tail(n), file=sys.stderr)
 
 
+def multipart_body(parts, boundary="gallery-test-boundary", close=True):
+    """A multipart/form-data body built byte by byte (no client escaping).
+
+    parts: list of (field_name, filename or None, data bytes). With
+    close=False the closing delimiter is left out.
+    """
+    out = bytearray()
+    for name, filename, data in parts:
+        out += f"--{boundary}\r\n".encode()
+        disposition = f'form-data; name="{name}"'
+        if filename is not None:
+            disposition += f'; filename="{filename}"'
+        out += f"Content-Disposition: {disposition}\r\n".encode("utf-8")
+        out += b"Content-Type: application/octet-stream\r\n\r\n"
+        out += data + b"\r\n"
+    if close:
+        out += f"--{boundary}--\r\n".encode()
+    return bytes(out)
+
+
+class RawResponse:
+    """A response read off a raw socket: status, headers (lower-case), body."""
+
+    def __init__(self, status, headers, body):
+        self.status_code = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def read_raw_response(sock, timeout=30):
+    """Reads one HTTP/1.1 response (Content-Length framed) from `sock`."""
+    sock.settimeout(timeout)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"connection closed before a full header: {data!r}")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        key, _, value = line.partition(":")
+        headers[key.strip().lower()] = value.strip()
+    length = int(headers.get("content-length", "0"))
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return RawResponse(status, headers, body[:length])
+
+
+def raw_request(port, request_bytes, timeout=30):
+    """Sends bytes as they are on a fresh connection; returns the response."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request_bytes)
+        return read_raw_response(sock, timeout)
+
+
 def assert_problem(test, resp, status, type_suffix):
     """Asserts `resp` is an application/problem+json error of the given kind."""
     test.assertEqual(resp.status_code, status,
                      f"expected {status} {type_suffix}, got {resp.status_code}: {resp.text[:500]}")
-    ctype = resp.headers.get("Content-Type", "")
+    ctype = resp.headers.get("Content-Type") or resp.headers.get("content-type") or ""
     test.assertTrue(ctype.startswith("application/problem+json"),
                     f"Content-Type {ctype!r} is not problem+json")
     body = resp.json()
@@ -315,7 +384,7 @@ def assert_problem(test, resp, status, type_suffix):
     test.assertEqual(body["status"], status)
     test.assertTrue(body["type"].endswith(type_suffix),
                     f"problem type {body['type']!r} does not end with {type_suffix!r}")
-    request_id = resp.headers.get("X-Request-Id")
+    request_id = resp.headers.get("X-Request-Id") or resp.headers.get("x-request-id")
     test.assertTrue(request_id, "no X-Request-Id header on the error")
     test.assertEqual(body["request_id"], request_id)
     return body
