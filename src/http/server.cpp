@@ -75,7 +75,9 @@ asio::awaitable<Status> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& 
     co_await beast_http::async_read_some(stream, buffer, parser, kRedirect(ec));
     if (ec) co_return BodyReadError(ec, limit);
   }
-  request.body_size = parser.get().body().size();
+  // body().size() is the size the file had when opened (0): ask the file.
+  beast::error_code size_ec;
+  request.body_size = parser.get().body().file().size(size_ec);  // only counted: 0 on error
   parser.get().body().close();
   request.body_file = std::move(spool);
   co_return Status::Ok();
