@@ -472,6 +472,27 @@ const char* OpenApiDocument() {
      }
     }
    }
+  },
+  "/": {
+   "get": {
+    "summary": "The web page: upload form and the newest pictures",
+    "operationId": "indexPage",
+    "responses": {
+     "200": {
+      "description": "HTML page.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "503": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
   }
  },
  "components": {
