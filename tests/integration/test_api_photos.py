@@ -1,15 +1,16 @@
 """The photos API: dedup, delete, pagination, Range, ETag, Accept
 negotiation, response headers, and clean refusals of bad requests."""
 
+import concurrent.futures
 import datetime
-import re
+import socket
 import unittest
 
 import requests
 
 import images
 from gallery_server import (REQUEST_TIMEOUT, GalleryTestCase, assert_problem, multipart_body,
-                            raw_request, read_testdata, sha256)
+                            raw_request, read_raw_response, read_testdata, sha256)
 
 
 def parse_time(text):
@@ -154,6 +155,58 @@ class PaginationTest(GalleryTestCase):
             with self.subTest(params=params):
                 assert_problem(self, self.server.get("/api/v1/photos", params=params), 400,
                                "/errors/invalid-request")
+
+
+class PaginationStabilityTest(GalleryTestCase):
+    """Keyset pagination: changes between pages neither repeat nor skip."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cls.start_server()
+
+    def test_changes_between_pages(self):
+        """A photo uploaded after page 1 is not on later pages (it is newer
+        than the cursor); one deleted before its page is reached is not
+        returned; every other photo comes exactly once."""
+        ids = [self.server.upload_one(f"s{i}.jpg", images.noise_jpeg(250 + i))["id"]
+               for i in range(6)]
+        first = self.server.get("/api/v1/photos", params={"limit": 2}).json()
+        self.assertEqual([p["id"] for p in first["photos"]], ids[:-3:-1])
+        newer = self.server.upload_one("newer.jpg", images.noise_jpeg(260))["id"]
+        self.assertEqual(self.server.delete(f"/api/v1/photos/{ids[0]}").status_code, 204)
+        seen, cursor = [p["id"] for p in first["photos"]], first["next_cursor"]
+        while cursor:
+            page = self.server.get("/api/v1/photos", params={"limit": 2, "cursor": cursor}).json()
+            seen += [p["id"] for p in page["photos"]]
+            cursor = page["next_cursor"]
+        self.assertEqual(seen, ids[:0:-1])
+        self.assertNotIn(newer, seen)
+
+
+class ConcurrentDuplicatesTest(GalleryTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cls.start_server()
+
+    def test_same_bytes_at_once_make_one_photo(self):
+        """Four simultaneous uploads of the same 12 MP photo: one row, one id,
+        every answer 2xx, at most one of them not a duplicate."""
+        data = images.with_jpeg_comment(
+            read_testdata("large/ianare_42_IndexError_OlympusE-P3_4032x3024.jpg"), "same")
+
+        def upload(i):
+            return requests.post(self.server.url("/api/v1/photos"), timeout=REQUEST_TIMEOUT,
+                                 files=[("file", (f"same{i}.jpg", data))])
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            responses = list(pool.map(upload, range(4)))
+        for r in responses:
+            self.assertIn(r.status_code, (200, 201), r.text[:300])
+        photos = [r.json()["photos"][0] for r in responses]
+        self.assertEqual(len({p["id"] for p in photos}), 1)
+        self.assertLessEqual(sum(not p["duplicate"] for p in photos), 1)
+        self.assertEqual(len(self.server.list_all_photos()), 1)
+        self.assertEqual({b.split("/")[1] for b in self.server.blob_files()}, {photos[0]["id"]})
 
 
 class ReadPathTest(GalleryTestCase):
@@ -419,6 +472,45 @@ class UploadLimitTest(GalleryTestCase):
                              timeout=REQUEST_TIMEOUT)
         assert_problem(self, resp, 413, "/errors/payload-too-large")
         self.assertEqual(self.server.get("/healthz").status_code, 200)
+
+    def send_with_expect(self, body):
+        """Sends the header with Expect: 100-continue; sends the body only
+        after the interim 100. Returns (interim status or None, final)."""
+        head = (f"POST /api/v1/photos HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+                f"Content-Type: multipart/form-data; boundary=gallery-test-boundary\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=30) as sock:
+            sock.sendall(head)
+            first = read_raw_response(sock)
+            if first.status_code != 100:
+                return None, first
+            sock.sendall(body)
+            return 100, read_raw_response(sock)
+
+    def test_expect_continue(self):
+        """Expect: 100-continue (what curl sends for large bodies): 100 then
+        201 under the limit; straight 413 over it, before the body is sent."""
+        ok_body = multipart_body([("file", "e.jpg", images.noise_jpeg(502, 300, 300))])
+        interim, final = self.send_with_expect(ok_body)
+        self.assertEqual(interim, 100)
+        self.assertEqual(final.status_code, 201, final.text[:300])
+        big_body = multipart_body([("file", "e.jpg", bytes(2_000_000))])
+        interim, final = self.send_with_expect(big_body)
+        self.assertIsNone(interim, "100 Continue sent for a body over the limit")
+        assert_problem(self, final, 413, "/errors/payload-too-large")
+
+    def test_chunked_upload_under_limit(self):
+        """A chunked upload (no Content-Length) under the limit is stored."""
+        body = multipart_body([("file", "c.jpg", images.noise_jpeg(503, 300, 300))])
+
+        def pieces():
+            for i in range(0, len(body), 10_000):
+                yield body[i:i + 10_000]
+        resp = requests.post(self.server.url("/api/v1/photos"), data=pieces(),
+                             timeout=REQUEST_TIMEOUT, headers={
+                                 "Content-Type": "multipart/form-data; "
+                                                 "boundary=gallery-test-boundary"})
+        self.assertEqual(resp.status_code, 201, resp.text[:300])
 
     def test_under_limit_is_accepted(self):
         resp = self.server.upload([("small.jpg", images.noise_jpeg(501))])

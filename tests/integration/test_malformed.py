@@ -167,5 +167,32 @@ class MalformedTest(GalleryTestCase):
         self.assertTrue(saw_php, "the PHP payload in the EXIF was expected back as inert text")
 
 
+class PixelLimitTest(GalleryTestCase):
+    """--max-pixels is honoured, frames of an animation included."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cls.start_server(["--max-pixels", "1000000"])
+
+    def test_limit_counts_every_frame(self):
+        cases = [
+            # 245x245 x 42 frames = 2.5 MP: over, although one frame is not.
+            ("formats/gif/pillow_iss634_animated.gif", 413),
+            # 1800x1200 = 2.16 MP: over.
+            ("exif-orientation/Landscape_1.jpg", 413),
+            # 13x169 x 99 frames = 0.2 MP: under.
+            ("formats/webp/libvips_big-height_anim99.webp", 201),
+            # 640x480: under.
+            ("camera-exif/gps/DSCN0010.jpg", 201),
+        ]
+        for rel, status in cases:
+            with self.subTest(file=rel):
+                resp = self.server.upload([(rel.rsplit("/", 1)[-1], read_testdata(rel))])
+                if status == 413:
+                    assert_problem(self, resp, 413, "/errors/image-too-large")
+                else:
+                    self.assertEqual(resp.status_code, status, resp.text[:300])
+
+
 if __name__ == "__main__":
     unittest.main()

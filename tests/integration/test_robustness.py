@@ -108,6 +108,33 @@ class SlowlorisTest(GalleryTestCase):
             self.assertEqual(read_raw_response(s).status_code, 200)
 
 
+class AbandonedUploadTest(GalleryTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cls.start_server()
+
+    def test_client_gone_mid_body_leaves_nothing(self):
+        """A client that sends half of a 3 MB body and disconnects leaves no
+        spool file, row or blob, and the server keeps serving."""
+        photo = read_testdata(LARGE_PHOTO)
+        body = multipart_body([("file", "half.jpg", photo)])
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+            s.sendall((f"POST /api/v1/photos HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                       f"multipart/form-data; boundary=gallery-test-boundary\r\n"
+                       f"Content-Length: {len(body)}\r\n\r\n").encode() + body[:len(body) // 2])
+            deadline = time.monotonic() + 10
+            while not self.server.spool_files() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.assertTrue(self.server.spool_files(), "expected the body to be spooled")
+        deadline = time.monotonic() + 10
+        while self.server.spool_files() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.assertEqual(self.server.spool_files(), [], "spool file of an abandoned upload")
+        self.assertEqual(self.server.get("/healthz").status_code, 200)
+        self.assertEqual(self.server.list_all_photos(), [])
+        self.assertEqual(self.server.blob_files(), set())
+
+
 class BackPressureTest(GalleryTestCase):
     @classmethod
     def setUpClass(cls):

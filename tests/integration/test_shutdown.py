@@ -5,6 +5,7 @@ nothing half-done (row, blob or spool file) is left."""
 import pathlib
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 import time
@@ -13,7 +14,7 @@ import unittest
 import requests
 
 import images
-from gallery_server import GalleryServer, GalleryTestCase, read_testdata, sha256
+from gallery_server import GalleryTestCase, read_raw_response, read_testdata, sha256
 
 LARGE_PHOTO = "large/ianare_42_IndexError_OlympusE-P3_4032x3024.jpg"
 GRACE_SECONDS = 20
@@ -99,6 +100,28 @@ class ShutdownTest(GalleryTestCase):
         self.assertEqual({b.split("/")[1] for b in again.blob_files()},
                          {p["id"] for p in rows}, "blobs without a row")
         self.assertEqual(again.spool_files(), [])
+
+
+class IdleShutdownTest(GalleryTestCase):
+    def test_idle_keep_alive_connections_do_not_delay_exit(self):
+        """Open but idle keep-alive connections are closed at once on SIGTERM:
+        the process exits 0 well before the grace period."""
+        server = self.start_test_server(env={"GALLERY_SHUTDOWN_GRACE": f"{GRACE_SECONDS}s"})
+        socks = []
+        for _ in range(5):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            self.addCleanup(s.close)
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(read_raw_response(s).status_code, 200)
+            socks.append(s)
+        signalled = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        exit_code = server.process.wait(timeout=GRACE_SECONDS + 10)
+        took = time.monotonic() - signalled
+        self.assertEqual(exit_code, 0)
+        self.assertLess(took, 3.0, f"idle connections held the exit for {took:.1f}s")
+        for s in socks:
+            self.assertEqual(s.recv(1), b"", "an idle connection was left open")
 
 
 if __name__ == "__main__":
