@@ -6,6 +6,7 @@ import datetime
 import socket
 import unittest
 
+import jsonschema
 import requests
 
 import images
@@ -515,6 +516,89 @@ class UploadLimitTest(GalleryTestCase):
     def test_under_limit_is_accepted(self):
         resp = self.server.upload([("small.jpg", images.noise_jpeg(501))])
         self.assertEqual(resp.status_code, 201, resp.text[:300])
+
+
+def json_schema(openapi, schema):
+    """An OpenAPI 3.0 schema as plain JSON Schema: $refs inlined,
+    `nullable: true` turned into a null-accepting type."""
+    if isinstance(schema, list):
+        return [json_schema(openapi, s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        node = openapi
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        return json_schema(openapi, node)
+    out = {k: json_schema(openapi, v) for k, v in schema.items() if k != "nullable"}
+    if schema.get("nullable") and "type" in out:
+        out["type"] = [out["type"], "null"]
+    return out
+
+
+class ContractTest(GalleryTestCase):
+    """What the server answers matches API.md and its own OpenAPI schemas."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cls.start_server()
+        cls.openapi = cls.server.get("/api/v1/openapi.json").json()
+
+    def validate(self, instance, schema_name):
+        schema = json_schema(self.openapi, {"$ref": f"#/components/schemas/{schema_name}"})
+        jsonschema.validate(instance, schema)
+
+    def test_bodies_match_the_documented_schemas(self):
+        """Upload, list, get and a problem, validated against the document."""
+        upload = self.server.upload([("c.jpg", read_testdata("camera-exif/Canon_40D.jpg")),
+                                     ("n.jpg", images.noise_jpeg(800))])
+        self.assertEqual(upload.status_code, 201)
+        self.validate(upload.json(), "PhotoList")
+        page = self.server.get("/api/v1/photos", params={"limit": 1}).json()
+        self.validate(page, "PhotoPage")
+        for photo in upload.json()["photos"]:
+            got = self.server.get(f"/api/v1/photos/{photo['id']}").json()
+            self.validate(got, "Photo")
+        self.validate(self.server.get("/api/v1/photos/none").json(), "Problem")
+
+    def test_photo_fields(self):
+        """The API.md Photo: RFC 3339 UTC times, hex sha256, relative URLs
+        that answer, taken_at from EXIF when present, null when absent."""
+        data = read_testdata("camera-exif/Canon_40D.jpg")
+        before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        with_exif = self.server.upload_one("Canon_40D.jpg", data)
+        after = datetime.datetime.now(datetime.timezone.utc)
+        self.assertRegex(with_exif["uploaded_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+        uploaded = parse_time(with_exif["uploaded_at"])
+        self.assertTrue(before - datetime.timedelta(seconds=1) <= uploaded <= after,
+                        f"{uploaded} not within {before}..{after}")
+        self.assertRegex(with_exif["taken_at"], r"Z$")
+        self.assertEqual(parse_time(with_exif["taken_at"]).year, 2008)
+        self.assertRegex(with_exif["sha256"], r"^[0-9a-f]{64}$")
+        self.assertEqual(with_exif["exif"].get("camera_make"), "Canon")
+        self.assertIn("40D", with_exif["exif"].get("camera_model", ""))
+        for kind, url in with_exif["urls"].items():
+            self.assertTrue(url.startswith("/"), url)
+            self.assertEqual(self.server.get(url).status_code, 200, kind)
+        without = self.server.upload_one("plain.jpg", images.noise_jpeg(801))
+        self.assertIsNone(without["taken_at"])
+        self.assertEqual(without["exif"], {})
+
+    def test_partly_stored_batch_says_what_was_stored(self):
+        """A batch whose second file only fails while being processed (its
+        header is fine, its data truncated): 422 problem+json naming that
+        file, listing the photo already stored, which exists."""
+        good = images.noise_jpeg(802)
+        broken = read_testdata("malformed/truncated/libvips_truncated.jpg")
+        resp = self.server.upload([("good.jpg", good), ("broken.jpg", broken)])
+        body = assert_problem(self, resp, 422, "/errors/unprocessable-image")
+        self.assertIn("broken.jpg", body["detail"])
+        stored = body.get("photos", [])
+        if stored:
+            self.assertEqual(stored[0]["sha256"], sha256(good))
+            self.assertEqual(self.server.get(f"/api/v1/photos/{stored[0]['id']}").status_code, 200)
+        else:
+            self.assertNotIn(sha256(good), {p["sha256"] for p in self.server.list_all_photos()})
 
 
 if __name__ == "__main__":
