@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <optional>
 
 #include "api/photo_json.hpp"
 #include "common/log.hpp"
@@ -38,10 +39,26 @@ Status ForPart(const Status& s, size_t index, const std::string& filename) {
 // Streams an original's bytes in chunks read on the blocking pool.
 class OriginalSource final : public http::BodySource {
  public:
-  OriginalSource(ApiContext& ctx, db::PhotoRecord photo, uint64_t offset, uint64_t length)
-      : ctx_(ctx), photo_(std::move(photo)), next_(offset), end_(offset + length) {}
+  OriginalSource(ApiContext& ctx, db::PhotoRecord photo, http::ByteSpan span)
+      : ctx_(ctx), photo_(std::move(photo)), next_(span.offset), end_(span.offset + span.length) {}
+
+  // Reads the first chunk ahead, before the status line goes out: a
+  // storage failure then becomes a problem response (503) instead of a 200
+  // whose body breaks off. Nothing to read for a HEAD request.
+  asio::awaitable<Status> Prime(const Request& req) {
+    if (req.method == http::Verb::head) co_return Status::Ok();
+    Result<std::string> first = co_await Next();
+    if (!first.ok()) co_return first.status();
+    primed_ = std::move(first).value();
+    co_return Status::Ok();
+  }
 
   asio::awaitable<Result<std::string>> Next() override {
+    if (primed_) {
+      std::string chunk = std::move(*primed_);
+      primed_.reset();
+      co_return chunk;
+    }
     if (next_ >= end_) co_return std::string();
     storage::ByteRange range{next_, std::min(kOriginalChunkBytes, end_ - next_)};
     Result<storage::BlobData> data = co_await http::Offload(
@@ -57,6 +74,7 @@ class OriginalSource final : public http::BodySource {
   const db::PhotoRecord photo_;
   uint64_t next_;
   const uint64_t end_;
+  std::optional<std::string> primed_;
 };
 
 // The quoted file name for Content-Disposition, with an RFC 6266 filename*
@@ -277,6 +295,9 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
                    partial = true;
                  }
                }
+               auto source = std::make_shared<OriginalSource>(ctx, *photo, span);
+               Status primed = co_await source->Prime(req);
+               if (!primed.ok()) co_return http::ProblemResponse(primed, req);
                Response r;
                r.msg.result(partial ? HttpStatus::partial_content : HttpStatus::ok);
                r.msg.set(field::field::content_type, photo->content_type);
@@ -291,7 +312,7 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
                                std::to_string(span.offset + span.length - 1) + "/" +
                                std::to_string(size));
                }
-               r.stream = std::make_shared<OriginalSource>(ctx, *photo, span.offset, span.length);
+               r.stream = std::move(source);
                r.stream_length = span.length;
                co_return r;
              });
