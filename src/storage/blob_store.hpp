@@ -60,7 +60,9 @@ struct PutOptions {
   std::string content_type = "application/octet-stream";
 };
 
-inline constexpr size_t kMaxBlobKeyLength = 1024;
+// 768: S3 allows 1024 bytes for a whole key, and an S3 store puts its
+// prefix (up to 256 bytes) in front of every key.
+inline constexpr size_t kMaxBlobKeyLength = 768;
 inline constexpr size_t kMaxBlobKeySegmentLength = 255;
 
 // Returns OK iff `key` satisfies the key rules above; kInvalidArgument, with

@@ -6,25 +6,24 @@ namespace gallery::storage::s3::testing {
 namespace {
 
 // Exactly these requests run before IAM is enforced.
-constexpr int kSetupRequests = 8;
+constexpr int kSetupRequests = 7;
 
 constexpr std::string_view kSetupScript = R"py(
 import json, sys
 import boto3
-endpoint, bucket, conformance_bucket, store_policy = sys.argv[1:5]
+endpoint, bucket, store_policy = sys.argv[1:4]
 session = dict(endpoint_url=endpoint, region_name="us-east-1",
                aws_access_key_id="AKIASETUPSETUPSETUP0", aws_secret_access_key="setup" * 8)
 s3 = boto3.client("s3", **session)
 iam = boto3.client("iam", **session)
 s3.create_bucket(Bucket=bucket)                                          # 1
-s3.create_bucket(Bucket=conformance_bucket)                              # 2
 out = {}
 for user, policy in (("store", store_policy),
                      ("admin", json.dumps({"Version": "2012-10-17", "Statement": [
                          {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))):
-    iam.create_user(UserName=user)                                       # 3, 6
-    key = iam.create_access_key(UserName=user)["AccessKey"]              # 4, 7
-    iam.put_user_policy(UserName=user, PolicyName=user, PolicyDocument=policy)  # 5, 8
+    iam.create_user(UserName=user)                                       # 2, 5
+    key = iam.create_access_key(UserName=user)["AccessKey"]              # 3, 6
+    iam.put_user_policy(UserName=user, PolicyName=user, PolicyDocument=policy)  # 4, 7
     out[user] = {"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
 print(json.dumps(out))
 )py";
@@ -33,16 +32,14 @@ Result<std::unique_ptr<MotoWorld>> StartWorld() {
   auto world = std::make_unique<MotoWorld>();
   world->bucket = "gallery-test";
   world->allowed_prefix = "gallery/";
-  world->conformance_bucket = "gallery-conformance";
   MotoServerOptions options;
   options.initial_no_auth_action_count = kSetupRequests;
   Result<std::unique_ptr<MotoServer>> server = MotoServer::Start(options);
   if (!server.ok()) return server.status();
   world->server = std::move(server).value();
   Result<ProcessResult> setup =
-      RunPython(kSetupScript,
-                {world->server->endpoint(), world->bucket, world->conformance_bucket,
-                 StorePolicyJson(world->bucket, world->allowed_prefix, world->conformance_bucket)});
+      RunPython(kSetupScript, {world->server->endpoint(), world->bucket,
+                               StorePolicyJson(world->bucket, world->allowed_prefix)});
   if (!setup.ok()) return setup.status();
   if (setup->exit_code != 0) {
     return Status::Unavailable("moto setup through boto3 failed: " + setup->err);
@@ -56,8 +53,7 @@ Result<std::unique_ptr<MotoWorld>> StartWorld() {
 
 }  // namespace
 
-std::string StorePolicyJson(std::string_view bucket, std::string_view prefix,
-                            std::string_view whole_bucket) {
+std::string StorePolicyJson(std::string_view bucket, std::string_view prefix) {
   const auto statements = [](const std::string& bucket_arn, const std::string& prefix) {
     nlohmann::json list = {
         {"Effect", "Allow"}, {"Action", "s3:ListBucket"}, {"Resource", bucket_arn}};
@@ -71,12 +67,7 @@ std::string StorePolicyJson(std::string_view bucket, std::string_view prefix,
            {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}},
           {"Resource", bucket_arn + "/" + prefix + "*"}}});
   };
-  nlohmann::json all = statements("arn:aws:s3:::" + std::string(bucket), std::string(prefix));
-  if (!whole_bucket.empty()) {
-    for (auto& statement : statements("arn:aws:s3:::" + std::string(whole_bucket), "")) {
-      all.push_back(statement);
-    }
-  }
+  const nlohmann::json all = statements("arn:aws:s3:::" + std::string(bucket), std::string(prefix));
   return nlohmann::json{{"Version", "2012-10-17"}, {"Statement", all}}.dump();
 }
 

@@ -4,9 +4,8 @@
 // when the test program exits:
 //  - one with IAM enforced, set up (in its first, unauthenticated requests,
 //    through boto3) with a bucket, a "store" user whose policy allows only
-//    the bucket's "gallery/" prefix (and a second bucket whole, for the
-//    conformance suite, see s3_blob_store_conformance_test.cpp), and an
-//    "admin" user allowed everything (for checks from outside the store);
+//    the bucket's "gallery/" prefix, and an "admin" user allowed everything
+//    (for checks from outside the store);
 //  - one without IAM (moto then ignores signatures), for presigned URLs,
 //    which moto cannot check.
 // Plus python3 with boto3 for interoperability checks.
@@ -26,10 +25,9 @@ namespace gallery::storage::s3::testing {
 struct MotoWorld {
   std::unique_ptr<MotoServer> server;
   std::string bucket;
-  std::string allowed_prefix;      // "gallery/"
-  std::string conformance_bucket;  // all of it allowed to the store user
-  Credentials store_credentials;   // s3 on bucket/allowed_prefix* only
-  Credentials admin_credentials;   // everything
+  std::string allowed_prefix;     // "gallery/"
+  Credentials store_credentials;  // s3 on bucket/allowed_prefix* only
+  Credentials admin_credentials;  // everything
 };
 
 // The IAM-enforcing server; the same error on every call if it could not
@@ -40,10 +38,8 @@ Result<MotoWorld*> SharedMotoWorldWithIam();
 Result<MotoServer*> SharedMotoWithoutIam();
 
 // The policy given to the store user: what the gallery needs on S3 under
-// `prefix` of `bucket`, and nothing more; plus the same on all of
-// `whole_bucket` when not empty.
-std::string StorePolicyJson(std::string_view bucket, std::string_view prefix,
-                            std::string_view whole_bucket = "");
+// `prefix` of `bucket`, and nothing more.
+std::string StorePolicyJson(std::string_view bucket, std::string_view prefix);
 
 // Runs `script` with python3 (boto3 available), `args` as sys.argv[1:].
 // Never reads the developer's AWS configuration.

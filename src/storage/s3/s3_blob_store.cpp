@@ -41,6 +41,11 @@ class S3BlobStore final : public BlobStore {
   Status Put(std::string_view key, std::string_view bytes, const PutOptions& options) override {
     GALLERY_RETURN_IF_ERROR(CheckKey(key));
     GALLERY_RETURN_IF_ERROR(CheckContentType(options.content_type));
+    if (bytes.size() >= multipart_threshold_) {
+      // Large originals: parts sent from the caller's view (a memory-mapped
+      // request body), so no single request carries more than a part.
+      return UploadBytesInParts(*client_, FullKey(key), bytes, part_size_, options.content_type);
+    }
     StringBody body(bytes);
     return client_->PutObject(FullKey(key), body, Sha256Hex(bytes), options.content_type);
   }
@@ -146,14 +151,10 @@ class S3BlobStore final : public BlobStore {
   }
 
  private:
-  Status CheckKey(std::string_view key) const {
-    GALLERY_RETURN_IF_ERROR(ValidateBlobKey(key));
-    if (prefix_.size() + key.size() > kMaxS3KeyLength) {
-      return Status::InvalidArgument("key too long for S3 with prefix \"" + prefix_ +
-                                     "\" (S3 keys have at most 1024 bytes)");
-    }
-    return Status::Ok();
-  }
+  // Any valid key fits under any valid prefix: prefix (at most
+  // kMaxS3PrefixLength) + key (at most kMaxBlobKeyLength) <= kMaxS3KeyLength.
+  static_assert(kMaxS3PrefixLength + kMaxBlobKeyLength <= kMaxS3KeyLength);
+  static Status CheckKey(std::string_view key) { return ValidateBlobKey(key); }
 
   static Status CheckOffset(std::string_view key, uint64_t offset, uint64_t size) {
     if (size > 0 && offset >= size) {

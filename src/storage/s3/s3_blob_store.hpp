@@ -1,11 +1,11 @@
 #pragma once
 
 // A BlobStore on an S3 bucket (AWS or S3-compatible). Key "photos/x" is
-// stored at "<prefix>photos/x"; List strips the prefix again. PutFile of
-// files at or above the multipart threshold uploads parts streamed from the
-// file. PresignGet answers presigned GET URLs. Ping lists at most one key
-// under the prefix (so an IAM policy that allows s3:ListBucket on the
-// prefix only is enough).
+// stored at "<prefix>photos/x"; List strips the prefix again. Put and
+// PutFile of objects at or above the multipart threshold upload them in
+// parts, sent from the caller's bytes or streamed from the file. PresignGet answers presigned GET
+// URLs. Ping lists at most one key under the prefix (so an IAM policy that allows s3:ListBucket on
+// the prefix only is enough).
 //
 // Thread safety: safe for concurrent use (see BlobStore).
 

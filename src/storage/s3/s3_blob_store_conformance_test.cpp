@@ -1,12 +1,10 @@
 // The BlobStore conformance suite on S3: moto with IAM enforced, the store
-// signing with the restricted "store" key.
+// signing with the restricted "store" key, under a prefix as the server runs
+// (GALLERY_S3_PREFIX), inside the only prefix that key's policy allows.
 //
-// The store runs without a prefix on a bucket of its own, emptied before and
-// after each test. Under a prefix one case cannot pass: the suite's longest
-// valid key has kMaxBlobKeyLength = 1024 bytes, which is all S3 allows for a
-// whole key, prefix included (the store refuses longer ones with
-// kInvalidArgument). The prefix mapping has its own tests
-// (s3_blob_store_moto_test.cpp, s3_blob_store_test.cpp).
+// The prefix has the longest allowed length (kMaxS3PrefixLength), so the
+// suite's longest key (kMaxBlobKeyLength) makes a full-length S3 key of 1024
+// bytes. Each test starts and ends with nothing under the prefix.
 
 #include <gtest/gtest.h>
 
@@ -40,6 +38,14 @@ class EmptiedOnDestructionStore final : public BlobStoreWrapper {
   ~EmptiedOnDestructionStore() override { EXPECT_TRUE(Empty(inner())); }
 };
 
+// "gallery/conformance-xxx.../": kMaxS3PrefixLength bytes, inside the
+// prefix the store's key may use.
+std::string LongestPrefix(const std::string& allowed_prefix) {
+  std::string prefix = allowed_prefix + "conformance-";
+  prefix.append(kMaxS3PrefixLength - 1 - prefix.size(), 'x');
+  return prefix + "/";
+}
+
 std::unique_ptr<BlobStore> MakeMotoStore() {
   Result<testing::MotoWorld*> world = testing::SharedMotoWorldWithIam();
   if (!world.ok()) {
@@ -47,7 +53,9 @@ std::unique_ptr<BlobStore> MakeMotoStore() {
     return nullptr;
   }
   S3Options options;
-  options.bucket = (*world)->conformance_bucket;
+  options.bucket = (*world)->bucket;
+  options.prefix = LongestPrefix((*world)->allowed_prefix);
+  static_assert(kMaxS3PrefixLength + kMaxBlobKeyLength == kMaxS3KeyLength);
   options.region = "us-east-1";
   options.endpoint = (*world)->server->endpoint();
   options.force_path_style = true;
@@ -58,7 +66,7 @@ std::unique_ptr<BlobStore> MakeMotoStore() {
     return nullptr;
   }
   if (!Empty(**store)) {
-    ADD_FAILURE() << "cannot empty bucket " << options.bucket;
+    ADD_FAILURE() << "cannot empty " << options.bucket << "/" << options.prefix;
     return nullptr;
   }
   return std::make_unique<EmptiedOnDestructionStore>(std::move(store).value());

@@ -153,6 +153,44 @@ TEST_F(S3MotoTest, MultipartUploadOfA20MiBFileIn8MiBParts) {
   EXPECT_NE(head.out.find("-3\" 20971520 image/tiff"), std::string::npos) << head.out;
 }
 
+// The service stores originals with Put (a memory-mapped request body):
+// large ones must go up in parts too.
+TEST_F(S3MotoTest, LargePutFromMemoryIsAMultipartUpload) {
+  S3Options options = Options(run_prefix_);
+  options.multipart_threshold = 6 * kMiB;
+  options.part_size = 5 * kMiB;
+  auto store = Store(options);
+  ASSERT_NE(store, nullptr);
+  const std::string large = RandomBytes(12 * kMiB + 1);
+  const std::string small = RandomBytes(6 * kMiB - 1);
+  ASSERT_TRUE(store->Put("photos/big/original", large, {"image/jpeg"}).ok());
+  ASSERT_TRUE(store->Put("photos/small/original", small, {"image/jpeg"}).ok());
+
+  Result<BlobData> got = store->Get("photos/big/original");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(Sha256Hex(got->bytes), Sha256Hex(large));
+  // A multipart object's ETag ends with "-<parts>"; a single PUT's does not.
+  const testing::ProcessResult head =
+      Boto3(R"py(
+for key in args:
+    h = s3.head_object(Bucket=bucket, Key=key)
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    print(h["ETag"], h["ContentLength"], h["ContentType"], hashlib.sha256(body).hexdigest())
+)py",
+            {run_prefix_ + "photos/big/original", run_prefix_ + "photos/small/original"});
+  EXPECT_NE(head.out.find("-3\" 12582913 image/jpeg " + Sha256Hex(large) + "\n"), std::string::npos)
+      << head.out;
+  const size_t second_line = head.out.find('\n') + 1;
+  EXPECT_EQ(head.out.substr(second_line).find("-"), std::string::npos) << head.out;
+  EXPECT_NE(head.out.find(" 6291455 image/jpeg " + Sha256Hex(small) + "\n"), std::string::npos)
+      << head.out;
+  // Nothing left half-done.
+  const testing::ProcessResult uploads = Boto3(
+      "print(len(s3.list_multipart_uploads(Bucket=bucket, Prefix=args[0]).get('Uploads', [])))",
+      {run_prefix_});
+  EXPECT_EQ(uploads.out, "0\n");
+}
+
 TEST_F(S3MotoTest, AKeyOutsideTheAllowedPrefixIsDeniedByIam) {
   auto outside = Store(Options("elsewhere/"));
   ASSERT_NE(outside, nullptr);

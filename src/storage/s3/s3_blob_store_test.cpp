@@ -229,8 +229,9 @@ TEST_F(S3BlobStoreTest, RejectsBadKeysAndContentTypesWithoutSendingAnything) {
   }
   EXPECT_EQ(store->Put("k", "x", {"image/jpeg\r\nX-Evil: 1"}).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(store->PutFile("k", scratch_.path() / "missing", {}).code(), ErrorCode::kNotFound);
-  // S3 keys have at most 1024 bytes, prefix included.
-  std::string long_key(1022, 'a');
+  // Keys over kMaxBlobKeyLength are refused before any request (with the
+  // longest prefix, the longest key fills S3's 1024 bytes exactly).
+  const std::string long_key = "a/" + std::string(kMaxBlobKeyLength - 1, 'b');
   EXPECT_EQ(store->Put(long_key, "x", {}).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(server_->request_count(), 0u);
 }
@@ -274,6 +275,62 @@ TEST_F(S3BlobStoreTest, MultipartSendsFileSizedPartsAndReportsAFailedAbort) {
   EXPECT_EQ(requests.back().method, "DELETE");
   EXPECT_EQ(requests.back().query, "uploadId=U-1");
   EXPECT_EQ(requests.back().path, "/bkt/pre/photos/big");
+}
+
+TEST_F(S3BlobStoreTest, PutFromMemoryGoesMultipartAtTheThresholdAndAbortsOnFailure) {
+  std::mutex mu;
+  std::vector<std::string> parts;
+  std::vector<std::string> single_puts;
+  Serve([&](const RecordedRequest& r) {
+    CannedResponse out;
+    if (r.method == "POST" && r.query == "uploads=") {
+      return Xml(
+          "<InitiateMultipartUploadResult><UploadId>U-2</UploadId>"
+          "</InitiateMultipartUploadResult>");
+    }
+    if (r.method == "PUT" && r.query.starts_with("partNumber=")) {
+      std::lock_guard lock(mu);
+      parts.push_back(r.body);
+      EXPECT_EQ(r.Header("x-amz-content-sha256"), Sha256Hex(r.body));
+      if (QueryParam(r.query, "partNumber") == "3") return Error(400, "InvalidRequest");
+      out.headers = {{"ETag", "\"p" + QueryParam(r.query, "partNumber") + "\""}};
+      return out;
+    }
+    if (r.method == "PUT") {
+      std::lock_guard lock(mu);
+      single_puts.push_back(r.body);
+      return out;
+    }
+    if (r.method == "DELETE") return out;  // the abort
+    return Error(500, "InternalError");
+  });
+  S3Options options = Options();
+  options.multipart_threshold = 6 * kMiB;
+  options.part_size = 5 * kMiB;
+  auto store = Store(options);
+
+  // Below the threshold: one PutObject.
+  const std::string below = RandomBytes(6 * kMiB - 1);
+  ASSERT_TRUE(store->Put("photos/a/original", below, {"image/jpeg"}).ok());
+  ASSERT_EQ(single_puts.size(), 1u);
+  EXPECT_TRUE(single_puts[0] == below);
+  EXPECT_TRUE(parts.empty());
+
+  // At the threshold and above: parts cut from the caller's bytes; a part
+  // refused for good aborts the upload.
+  const std::string bytes = RandomBytes(11 * kMiB + 7);
+  const Status status = store->Put("photos/b/original", bytes, {"image/jpeg"});
+  EXPECT_EQ(status.code(), ErrorCode::kInternal) << status.ToString();
+  EXPECT_NE(status.message().find("InvalidRequest"), std::string::npos) << status.message();
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_TRUE(parts[0] == bytes.substr(0, 5 * kMiB));
+  EXPECT_TRUE(parts[1] == bytes.substr(5 * kMiB, 5 * kMiB));
+  EXPECT_TRUE(parts[2] == bytes.substr(10 * kMiB));
+  EXPECT_EQ(single_puts.size(), 1u);
+  const auto requests = server_->requests();
+  EXPECT_EQ(requests.back().method, "DELETE");
+  EXPECT_EQ(requests.back().query, "uploadId=U-2");
+  EXPECT_EQ(requests.back().path, "/bkt/pre/photos/b/original");
 }
 
 TEST(S3Multipart, PartSizeGrowsToStayWithin10000Parts) {

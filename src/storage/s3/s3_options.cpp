@@ -70,8 +70,9 @@ Status ValidateS3Options(const S3Options& options) {
                      "must be segments of [A-Za-z0-9._-] joined and ended by \"/\", without "
                      "\".\", \"..\" or empty segments and without a leading \"/\"");
     }
-    if (options.prefix.size() > 256) {
-      return Invalid(kSetting, options.prefix, "at most 256 characters");
+    if (options.prefix.size() > kMaxS3PrefixLength) {
+      return Invalid(kSetting, options.prefix,
+                     "at most " + std::to_string(kMaxS3PrefixLength) + " characters");
     }
   }
 

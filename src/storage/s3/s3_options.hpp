@@ -18,9 +18,12 @@ inline constexpr uint64_t kMiB = 1024 * 1024;
 inline constexpr uint64_t kMinPartSize = 5 * kMiB;
 inline constexpr uint64_t kMaxPartSize = 5 * 1024 * kMiB;
 inline constexpr uint64_t kMaxParts = 10000;
-// S3's limit on one PUT, and on a key's length.
+// S3's limit on one PUT, and on a key's length (prefix included).
 inline constexpr uint64_t kMaxSinglePutSize = 5 * 1024 * kMiB;
 inline constexpr size_t kMaxS3KeyLength = 1024;
+// The longest GALLERY_S3_PREFIX: with it, every valid blob key (at most
+// kMaxBlobKeyLength = 768 bytes) still fits in an S3 key.
+inline constexpr size_t kMaxS3PrefixLength = 256;
 
 struct S3Options {
   std::string bucket;  // GALLERY_S3_BUCKET
@@ -64,8 +67,8 @@ struct S3Options {
   // takes longer than this.
   std::chrono::milliseconds operation_timeout{180000};
 
-  // GALLERY_S3_MULTIPART_THRESHOLD: PutFile of a file this large or larger
-  // uses a multipart upload.
+  // GALLERY_S3_MULTIPART_THRESHOLD: Put or PutFile of an object this large
+  // or larger uses a multipart upload.
   uint64_t multipart_threshold = 16 * kMiB;
   // GALLERY_S3_PART_SIZE: bytes per part (raised automatically when a file
   // would need more than 10000 parts).
