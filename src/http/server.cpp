@@ -3,7 +3,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -100,17 +99,26 @@ struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   uint64_t id = 0;
-  bool busy = false;  // a request is being read or answered; only touched on the stream's strand
+  // A request is being read or answered. Only touched on the connection's
+  // own context, whose single thread runs the session.
+  bool busy = false;
 };
 
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
     : options_(std::move(options)),
       router_(router),
       metrics_(metrics),
-      io_(options_.threads),
-      acceptor_(asio::make_strand(io_)),
-      signals_(io_),
-      drain_timer_(io_) {
+      contexts_([this] {
+        std::vector<std::unique_ptr<asio::io_context>> v;
+        for (int i = 0; i < std::max(1, options_.threads); ++i) {
+          v.push_back(std::make_unique<asio::io_context>(1));  // hint: one thread
+        }
+        return v;
+      }()),
+      acceptor_(*contexts_.front()),
+      signals_(*contexts_.front()),
+      drain_timer_(*contexts_.front()) {
+  for (auto& c : contexts_) guards_.push_back(asio::make_work_guard(*c));
   metrics_.DeclareCounter("http_requests_total", "HTTP requests by method, route and status.",
                           {"method", "route", "status"});
   metrics_.DeclareHistogram(
@@ -156,15 +164,23 @@ void Server::HandleSignals() {
 void Server::Run() {
   asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
-  io_.run();
+  for (size_t i = 1; i < contexts_.size(); ++i) {
+    threads.emplace_back([this, i] { contexts_[i]->run(); });
+  }
+  contexts_.front()->run();
   for (auto& t : threads) t.join();
+}
+
+asio::io_context& Server::NextContext() {
+  asio::io_context& c = *contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % contexts_.size();
+  return c;
 }
 
 asio::awaitable<void> Server::AcceptLoop() {
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_), kRedirect(ec));
+    tcp::socket socket = co_await acceptor_.async_accept(NextContext(), kRedirect(ec));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) co_return;
       // Out of file descriptors or similar: back off instead of spinning.
@@ -407,7 +423,7 @@ void Server::Shutdown() {
       if (!c->busy) c->stream.cancel();
     });
   }
-  asio::post(io_, [this] { FinishShutdown(); });
+  asio::post(*contexts_.front(), [this] { FinishShutdown(); });
 }
 
 void Server::FinishShutdown() {
@@ -419,7 +435,8 @@ void Server::FinishShutdown() {
   if (drained || SteadyClock::now() >= shutdown_deadline_) {
     if (!drained) LogWarn("shutdown grace period over; closing busy connections");
     signals_.cancel();
-    io_.stop();
+    guards_.clear();
+    for (auto& c : contexts_) c->stop();
     return;
   }
   drain_timer_.expires_after(std::chrono::milliseconds(20));

@@ -1,7 +1,9 @@
 #pragma once
 
-// The HTTP/1.1 server: Boost.Beast over Asio, one io_context run by N
-// threads, one coroutine per connection (keep-alive), requests dispatched
+// The HTTP/1.1 server: Boost.Beast over Asio, one io_context per network
+// thread (each run by exactly one thread, so no strands and no locking in
+// the scheduler; connections are spread over them round-robin), one
+// coroutine per connection (keep-alive), requests dispatched
 // through a Router. Around every handler: request id, limits, timeouts,
 // access log line, metrics, problem+json for errors.
 //
@@ -15,6 +17,7 @@
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -76,7 +79,8 @@ class Server {
   // Calls Shutdown() on SIGTERM or SIGINT. Call before Run().
   void HandleSignals();
 
-  boost::asio::io_context& io_context() { return io_; }
+  // The first network context: for timers of the composition root.
+  boost::asio::io_context& io_context() { return *contexts_.front(); }
   bool stopping() const { return stopping_.load(); }
 
  private:
@@ -92,7 +96,12 @@ class Server {
   ServerOptions options_;
   const Router& router_;
   Metrics& metrics_;
-  boost::asio::io_context io_;
+  boost::asio::io_context& NextContext();
+
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  // Keep every context running while it has no connection; reset at stop.
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
+  size_t next_context_ = 0;  // only touched by the accept loop
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
