@@ -7,3 +7,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: bench/run.sh BUILD_DIR}
 
 "$here/derivatives.sh" "$build"
+testdata=${GALLERY_TESTDATA:-$(cd "$here/../.." && pwd)/shared/testdata}
+python3 "$here/serve_thumbnail.py" "$build" "$testdata"
+python3 "$here/upload_ingest.py" "$build" "$testdata"
