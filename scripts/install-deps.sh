@@ -9,7 +9,7 @@ declare -A GROUPS_PKGS=(
            libpq-dev libcurl4-openssl-dev libssl-dev libsodium-dev libexif-dev nlohmann-json3-dev
            libcli11-dev libgtest-dev libgmock-dev libjemalloc-dev nodejs"
   [test]="libvips-tools postgresql nginx python3 curl shellcheck"
-  [bench]="libvips-tools nginx wrk hyperfine imagemagick libbenchmark-dev"
+  [bench]="libvips-tools nginx wrk hyperfine imagemagick libbenchmark-dev time linux-perf"
   [browser]="chromium"
   [container]="podman debootstrap runc uidmap fuse-overlayfs"
 )
