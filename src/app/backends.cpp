@@ -19,11 +19,13 @@ Result<std::unique_ptr<storage::BlobStore>> OpenBlobStore(const Config& config) 
     options.sse = config.s3_sse;
     options.kms_key_id = config.s3_kms_key_id;
     options.ca_file = config.s3_ca_file;
-    options.connect_timeout = config.s3_connect_timeout;
-    options.request_timeout = config.s3_request_timeout;
+    // One store call, retries included, ends within the backend timeout:
+    // a hung store must not hold requests longer (a load balancer would
+    // time them out first, and the client would get no problem+json).
+    options.connect_timeout = std::min(config.s3_connect_timeout, config.backend_timeout);
+    options.request_timeout = std::min(config.s3_request_timeout, config.backend_timeout);
     options.max_attempts = config.s3_max_attempts;
-    // One store call, retries included, ends within the backend timeout.
-    options.operation_timeout = std::max(config.backend_timeout, config.s3_request_timeout);
+    options.operation_timeout = config.backend_timeout;
     return storage::s3::NewS3BlobStore(options);
   }
   Result<std::unique_ptr<storage::BlobStore>> blobs =

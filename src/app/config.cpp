@@ -191,7 +191,8 @@ std::vector<Setting> Settings() {
       Text(&Config::s3_ca_file));
   add("GALLERY_S3_CONNECT_TIMEOUT", "S3 connection set-up deadline (default 3s)",
       DurationOf(&Config::s3_connect_timeout, false));
-  add("GALLERY_S3_REQUEST_TIMEOUT", "deadline of one S3 request (default 60s)",
+  add("GALLERY_S3_REQUEST_TIMEOUT",
+      "deadline of one S3 request (default 60s, at most GALLERY_BACKEND_TIMEOUT)",
       DurationOf(&Config::s3_request_timeout, false));
   add("GALLERY_S3_MAX_ATTEMPTS", "tries per S3 request, with backoff (default 4)",
       [](Config& c, const std::string& v) -> std::optional<std::string> {
