@@ -1,5 +1,6 @@
 #include "api/photos_handler.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -130,8 +131,9 @@ Result<image::OutputFormat> ChooseDerivativeFormat(const Request& request) {
       }
     }
     if (refused) continue;
-    if (type == "image/avif") avif = true;
-    if (type == "image/webp") webp = true;
+    // Media types are case-insensitive (RFC 9110 8.3.1).
+    if (boost::beast::iequals(type, "image/avif")) avif = true;
+    if (boost::beast::iequals(type, "image/webp")) webp = true;
   }
   if (avif) return image::OutputFormat::kAvif;
   if (webp) return image::OutputFormat::kWebp;
