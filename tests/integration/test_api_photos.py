@@ -301,14 +301,17 @@ class ReadPathTest(GalleryTestCase):
         self.assertEqual(len(set(tags.values())), 3, tags)
 
     def test_accept_negotiation(self):
-        """Accept picks AVIF, then WebP, else JPEG; the bytes are that format;
-        Vary: Accept and immutable caching on every derivative."""
+        """Accept picks AVIF, then WebP, else JPEG (media types compared
+        case-insensitively); the bytes are that format; Vary: Accept and
+        immutable caching on every derivative."""
         cases = [("image/avif", "image/avif", "heifload"),
                  ("image/webp", "image/webp", "webpload"),
                  ("*/*", "image/jpeg", "jpegload"),
                  ("image/avif,image/webp,image/apng,image/*,*/*;q=0.8", "image/avif", "heifload"),
                  ("image/webp,*/*", "image/webp", "webpload"),
                  ("image/avif;q=0, image/webp", "image/webp", "webpload"),
+                 ("IMAGE/WEBP", "image/webp", "webpload"),
+                 ("Image/Avif", "image/avif", "heifload"),
                  ("text/html", "image/jpeg", "jpegload"),
                  ("", "image/jpeg", "jpegload")]
         for kind in ("thumb", "preview"):
