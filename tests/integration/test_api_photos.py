@@ -65,8 +65,13 @@ class DedupAndDeleteTest(GalleryTestCase):
         problem+json, and none of its blobs (lazy variants too) is left."""
         photo = self.server.upload_one("gone.jpg", images.noise_jpeg(105))
         photo_id = photo["id"]
+        # Make the lazy WebP variant, and put the JPEG derivatives in the
+        # server's memory cache: none of it may outlive the delete.
         self.assertEqual(self.server.get(photo["urls"]["thumb"],
                                          params={"format": "webp"}).status_code, 200)
+        for kind in ("thumb", "preview"):
+            for _ in range(2):
+                self.assertEqual(self.server.get(photo["urls"][kind]).status_code, 200)
         blob_dir = self.server.pictures_dir / "photos" / photo_id
         self.assertTrue(any(blob_dir.iterdir()), "expected the photo's blobs on disk")
 
