@@ -61,6 +61,7 @@ Result<std::unique_ptr<db::MetadataStore>> OpenMetadataStore(const Config& confi
     db::PostgresOptions options;
     options.url = WithPassword(config.database_url, config.database_password);
     options.pool_size = config.database_pool_size;
+    options.connect_timeout = config.backend_timeout;
     options.statement_timeout = config.backend_timeout;
     options.acquire_timeout = config.backend_timeout;
     return db::OpenPostgresMetadataStore(options);
