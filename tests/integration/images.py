@@ -5,7 +5,6 @@ to `vips` / `vipsheader`. Every helper works on bytes and uses a private
 temporary directory.
 """
 
-import os
 import pathlib
 import shutil
 import subprocess

@@ -15,7 +15,7 @@ from openapi_spec_validator import validate
 
 import images
 from gallery_server import (REQUEST_TIMEOUT, GalleryTestCase, assert_problem, binary_path,
-                            multipart_body, read_testdata)
+                            multipart_body)
 
 
 def parse_metrics(text):
