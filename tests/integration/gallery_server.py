@@ -164,7 +164,11 @@ class GalleryServer:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self):
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.close()  # __exit__ is not called when __enter__ raises
+            raise
 
     def __exit__(self, *exc):
         if exc[0] is not None:
