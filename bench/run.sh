@@ -10,3 +10,5 @@ build=${1:?usage: bench/run.sh BUILD_DIR}
 testdata=${GALLERY_TESTDATA:-$(cd "$here/../.." && pwd)/shared/testdata}
 python3 "$here/serve_thumbnail.py" "$build" "$testdata"
 python3 "$here/upload_ingest.py" "$build" "$testdata"
+python3 "$here/s3_vs_local.py" "$build" "$testdata"
+python3 "$here/listing_latency.py" "$build"
