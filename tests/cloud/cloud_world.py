@@ -573,9 +573,10 @@ def upload(base_url, name, data, timeout=60):
 
 
 def assert_problem_503(test, resp, mentions=()):
-    """`resp` is 503 application/problem+json whose detail mentions each of
-    `mentions`; returns the problem body."""
+    """`resp` is 503 application/problem+json with Retry-After, whose
+    detail mentions each of `mentions`; returns the problem body."""
     test.assertEqual(resp.status_code, 503, resp.text[:500])
+    test.assertIn("Retry-After", resp.headers)
     test.assertTrue(resp.headers.get("Content-Type", "").startswith("application/problem+json"),
                     resp.headers.get("Content-Type"))
     body = resp.json()
