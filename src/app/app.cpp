@@ -112,6 +112,7 @@ Status RunServer(const Config& config, const char* argv0) {
   server_options.threads = config.threads;
   server_options.spool_dir = spool_dir;
   server_options.shutdown_grace = config.shutdown_grace;
+  server_options.header_timeout = config.header_timeout;
   http::Server server(server_options, router, metrics);
   GALLERY_RETURN_IF_ERROR(server.Listen());
   server.HandleSignals();

@@ -226,6 +226,9 @@ std::vector<Setting> Settings() {
       DurationOf(&Config::backend_timeout, false));
   add("GALLERY_SHUTDOWN_GRACE", "time in-flight requests get to finish on SIGTERM (default 25s)",
       DurationOf(&Config::shutdown_grace, true));
+  add("GALLERY_HEADER_TIMEOUT",
+      "time a client has to send a request's headers once it starts (default 10s)",
+      DurationOf(&Config::header_timeout, false));
   add("GALLERY_CACHE_BYTES", "memory for hot thumbnails and previews (default 64MiB)",
       [](Config& c, const std::string& v) -> std::optional<std::string> {
         uint64_t n;

@@ -53,6 +53,7 @@ struct Config {
   int blocking_threads = 32;
   std::chrono::milliseconds backend_timeout{10'000};
   std::chrono::milliseconds shutdown_grace{25'000};
+  std::chrono::milliseconds header_timeout{10'000};
   size_t cache_bytes = 64ull << 20;
 
   // Housekeeping.

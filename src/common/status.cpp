@@ -19,6 +19,8 @@ std::string_view ErrorCodeSlug(ErrorCode code) {
       return "unsupported-media-type";
     case ErrorCode::kPayloadTooLarge:
       return "payload-too-large";
+    case ErrorCode::kHeadersTooLarge:
+      return "headers-too-large";
     case ErrorCode::kImageTooLarge:
       return "image-too-large";
     case ErrorCode::kUnprocessableImage:

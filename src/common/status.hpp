@@ -21,6 +21,7 @@ enum class ErrorCode {
   kAlreadyExists,         // a unique key is taken (e.g. the same bytes uploaded twice)
   kUnsupportedMediaType,  // not an image format we accept (SVG, PDF, unknown bytes)
   kPayloadTooLarge,       // byte limit exceeded
+  kHeadersTooLarge,       // request header fields over the limit
   kImageTooLarge,         // pixel limit exceeded (checked before decoding)
   kUnprocessableImage,    // recognised format, but the image cannot be decoded
   kRangeNotSatisfiable,   // a Range outside the object

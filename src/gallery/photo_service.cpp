@@ -33,6 +33,15 @@ bool ValidUtf8(std::string_view s) {
   return true;
 }
 
+// A cached derivative is served without asking the database while its row
+// was seen this recently: a photo deleted through another instance stops
+// being served from this one's memory within this time.
+constexpr std::chrono::seconds kCacheVerifyInterval{30};
+
+bool IsRecentlyVerified(const CacheHit& hit) {
+  return std::chrono::steady_clock::now() - hit.verified_at < kCacheVerifyInterval;
+}
+
 }  // namespace
 
 std::string_view DerivativeKindName(DerivativeKind kind) {
@@ -242,13 +251,23 @@ Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, Deriva
                                                    image::OutputFormat format) {
   const std::string key =
       DerivativeKey(id, DerivativeKindName(kind), image::OutputExtension(format));
-  if (auto hit = cache_.Get(key)) {
+  CacheHit hit = cache_.Get(key);
+  if (hit.value && IsRecentlyVerified(hit)) {
     metrics_.Add("derivative_cache_hits_total", {});
-    return DerivativeBlob{std::move(hit)};
+    return DerivativeBlob{std::move(hit.value)};
+  }
+  Result<db::PhotoRecord> photo = metadata_.GetPhoto(id);
+  if (!photo.ok()) {
+    // Deleted, perhaps through another instance: forget its derivatives.
+    if (photo.code() == ErrorCode::kNotFound) cache_.ErasePrefix(PhotoPrefix(id));
+    return photo.status();
+  }
+  if (hit.value) {
+    cache_.MarkVerified(key);
+    metrics_.Add("derivative_cache_hits_total", {});
+    return DerivativeBlob{std::move(hit.value)};
   }
   metrics_.Add("derivative_cache_misses_total", {});
-  Result<db::PhotoRecord> photo = metadata_.GetPhoto(id);
-  if (!photo.ok()) return photo.status();
 
   auto value = std::make_shared<CachedDerivative>();
   value->content_type = std::string(image::OutputMimeType(format));
@@ -287,10 +306,11 @@ Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, Deriva
 std::shared_ptr<const CachedDerivative> PhotoService::PeekDerivative(const std::string& id,
                                                                      DerivativeKind kind,
                                                                      image::OutputFormat format) {
-  auto hit =
+  CacheHit hit =
       cache_.Get(DerivativeKey(id, DerivativeKindName(kind), image::OutputExtension(format)));
-  if (hit) metrics_.Add("derivative_cache_hits_total", {});
-  return hit;
+  if (!hit.value || !IsRecentlyVerified(hit)) return nullptr;
+  metrics_.Add("derivative_cache_hits_total", {});
+  return std::move(hit.value);
 }
 
 Result<storage::BlobData> PhotoService::ReadOriginal(const db::PhotoRecord& photo,

@@ -94,7 +94,8 @@ class PhotoService {
   Result<DerivativeBlob> GetDerivative(const std::string& id, DerivativeKind kind,
                                        image::OutputFormat format);
 
-  // The derivative when it is in memory, else null. Never blocks: safe on
+  // The derivative when it is in memory and its photo's row was seen
+  // recently, else null (then call GetDerivative). Never blocks: safe on
   // network threads.
   std::shared_ptr<const CachedDerivative> PeekDerivative(const std::string& id, DerivativeKind kind,
                                                          image::OutputFormat format);

@@ -19,6 +19,8 @@ ProblemKind ProblemFor(ErrorCode code) {
               "Unsupported media type: upload JPEG, PNG, WebP, GIF, HEIC, AVIF or TIFF"};
     case ErrorCode::kPayloadTooLarge:
       return {HttpStatus::payload_too_large, "Payload too large"};
+    case ErrorCode::kHeadersTooLarge:
+      return {HttpStatus::request_header_fields_too_large, "Request header fields too large"};
     case ErrorCode::kImageTooLarge:
       return {HttpStatus::payload_too_large, "Image has too many pixels"};
     case ErrorCode::kUnprocessableImage:

@@ -248,9 +248,11 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
     std::string route_name = "unmatched";
     bool answer = true;
     if (ec == beast_http::error::header_limit) {
-      request.request_id = NewId();
-      response =
-          ProblemResponse(ErrorCode::kPayloadTooLarge, "Request headers are too large", request);
+      request.request_id = NewRequestId();
+      response = ProblemResponse(
+          ErrorCode::kHeadersTooLarge,
+          "Request headers are larger than " + std::to_string(options_.max_header_bytes) + " bytes",
+          request);
       keep_alive = false;
     } else if (ec &&
                ec.category() ==

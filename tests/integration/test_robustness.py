@@ -14,9 +14,9 @@ import images
 from gallery_server import (REQUEST_TIMEOUT, GalleryTestCase, assert_problem, multipart_body,
                             read_raw_response, read_testdata)
 
-# The server's header timeout (http::ServerOptions::header_timeout, not
-# configurable): the whole request header must arrive within it.
-HEADER_TIMEOUT = 10.0
+# The header timeout the slowloris test runs with (--header-timeout): the
+# whole request header must arrive within it once its first byte has.
+HEADER_TIMEOUT = 3.0
 SLOW_CLIENTS = 40
 LARGE_PHOTO = "large/ianare_42_IndexError_OlympusE-P3_4032x3024.jpg"
 
@@ -34,7 +34,7 @@ def connection_closed(sock):
 class SlowlorisTest(GalleryTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = cls.start_server()
+        cls.server = cls.start_server(extra_args=["--header-timeout", f"{HEADER_TIMEOUT:.0f}s"])
 
     def test_trickling_headers_are_cut_while_others_are_served(self):
         """SLOW_CLIENTS connections send a partial header, then one byte every
@@ -186,3 +186,17 @@ class BackPressureTest(GalleryTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OversizedHeadersTest(GalleryTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cls.start_server()
+
+    def test_headers_over_the_limit_get_431(self):
+        """A request whose header fields exceed the limit (16 KiB) gets 431
+        problem+json, and the server goes on serving."""
+        resp = requests.get(self.server.url("/healthz"), timeout=10,
+                            headers={"X-Padding": "a" * 20000})
+        assert_problem(self, resp, 431, "/errors/headers-too-large")
+        self.assertEqual(requests.get(self.server.url("/healthz"), timeout=5).status_code, 200)
