@@ -1,21 +1,14 @@
 #include "db/sqlite/sqlite_metadata_store.hpp"
 
-#include <condition_variable>
-#include <mutex>
 #include <utility>
-#include <vector>
 
 #include "common/time.hpp"
-#include "db/migrations.hpp"
 #include "db/photo_checks.hpp"
 #include "db/sqlite/sqlite_connection.hpp"
+#include "db/sqlite/sqlite_database.hpp"
 
 namespace gallery::db {
 namespace {
-
-// Readers served at once; more wait for one to come back. Reads are short
-// index lookups, so a few cover the blocking pool's threads.
-constexpr int kReaderConnections = 4;
 
 #define PHOTO_COLUMNS                                                                       \
   "id, filename, content_type, bytes, width, height, frames, taken_at_ms, uploaded_at_ms, " \
@@ -58,77 +51,15 @@ PhotoRecord ReadPhoto(const SqliteStatement& row) {
   return p;
 }
 
-// Applies migrations through the writer connection. BEGIN IMMEDIATE takes
-// the write lock first, so two processes opening a new file at once apply
-// each migration once: the second finds it recorded and does nothing.
-class SqliteMigrationTarget final : public MigrationTarget {
- public:
-  explicit SqliteMigrationTarget(SqliteConnection* conn) : conn_(conn) {}
-
-  Result<std::map<int, std::string>> AppliedMigrations() override {
-    GALLERY_RETURN_IF_ERROR(
-        conn_->Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                    " version INTEGER NOT NULL PRIMARY KEY,"
-                    " name TEXT NOT NULL,"
-                    " applied_at_ms INTEGER NOT NULL) STRICT"));
-    Result<SqliteStatement> stmt = conn_->Prepare("SELECT version, name FROM schema_migrations");
-    if (!stmt.ok()) return stmt.status();
-    std::map<int, std::string> applied;
-    while (true) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      applied[static_cast<int>(stmt->Int64(0))] = stmt->Text(1);
-    }
-    return applied;
-  }
-
-  Status Apply(const Migration& migration) override {
-    GALLERY_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
-    Status s = ApplyInTransaction(migration);
-    if (!s.ok()) {
-      (void)conn_->Exec("ROLLBACK");  // the first error is the one to report
-      return s;
-    }
-    return conn_->Exec("COMMIT");
-  }
-
- private:
-  Status ApplyInTransaction(const Migration& migration) {
-    {
-      Result<SqliteStatement> check =
-          conn_->Prepare("SELECT 1 FROM schema_migrations WHERE version = ?1");
-      if (!check.ok()) return check.status();
-      check->Bind(1, int64_t{migration.version});
-      Result<bool> recorded = check->Step();
-      if (!recorded.ok()) return recorded.status();
-      if (*recorded) return Status::Ok();  // another process applied it meanwhile
-    }
-    GALLERY_RETURN_IF_ERROR(conn_->Exec(migration.sql));
-    Result<SqliteStatement> record = conn_->Prepare(
-        "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?1, ?2, ?3)");
-    if (!record.ok()) return record.status();
-    record->Bind(1, int64_t{migration.version});
-    record->Bind(2, migration.name);
-    record->Bind(3, ToUnixMillis(Clock::now()));
-    Result<bool> done = record->Step();
-    return done.status();
-  }
-
-  SqliteConnection* conn_;
-};
-
 class SqliteMetadataStore final : public MetadataStore {
  public:
-  SqliteMetadataStore(std::unique_ptr<SqliteConnection> writer,
-                      std::vector<std::unique_ptr<SqliteConnection>> readers)
-      : writer_(std::move(writer)), idle_readers_(std::move(readers)) {}
+  explicit SqliteMetadataStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
 
   Status InsertPhoto(const PhotoRecord& photo) override {
     GALLERY_RETURN_IF_ERROR(CheckPhotoForInsert(photo));
-    std::lock_guard<std::mutex> lock(write_mu_);
+    SqliteDatabase::WriterLock writer(db_.get());
     // A single statement in autocommit mode is one transaction.
-    Result<SqliteStatement> stmt = writer_->Prepare(kInsertPhoto);
+    Result<SqliteStatement> stmt = writer->Prepare(kInsertPhoto);
     if (!stmt.ok()) return stmt.status();
     stmt->Bind(1, photo.id);
     stmt->Bind(2, photo.filename);
@@ -161,7 +92,7 @@ class SqliteMetadataStore final : public MetadataStore {
 
   Result<PhotoPage> ListPhotos(const std::optional<PhotoCursor>& after, int limit) override {
     GALLERY_RETURN_IF_ERROR(CheckListLimit(limit));
-    ReaderLease reader(this);
+    SqliteDatabase::ReaderLease reader(db_.get());
     Result<SqliteStatement> stmt = reader->Prepare(after ? kListAfter : kListFirstPage);
     if (!stmt.ok()) return stmt.status();
     int limit_index = 1;
@@ -188,18 +119,18 @@ class SqliteMetadataStore final : public MetadataStore {
   }
 
   Status DeletePhoto(const std::string& id) override {
-    std::lock_guard<std::mutex> lock(write_mu_);
-    Result<SqliteStatement> stmt = writer_->Prepare(kDeletePhoto);
+    SqliteDatabase::WriterLock writer(db_.get());
+    Result<SqliteStatement> stmt = writer->Prepare(kDeletePhoto);
     if (!stmt.ok()) return stmt.status();
     stmt->Bind(1, id);
     Result<bool> done = stmt->Step();
     if (!done.ok()) return done.status();
-    if (writer_->Changes() == 0) return Status::NotFound("photo " + id);
+    if (writer->Changes() == 0) return Status::NotFound("photo " + id);
     return Status::Ok();
   }
 
   Result<int64_t> CountPhotos() override {
-    ReaderLease reader(this);
+    SqliteDatabase::ReaderLease reader(db_.get());
     Result<SqliteStatement> stmt = reader->Prepare(kCountPhotos);
     if (!stmt.ok()) return stmt.status();
     Result<bool> row = stmt->Step();
@@ -209,43 +140,16 @@ class SqliteMetadataStore final : public MetadataStore {
   }
 
   Status Ping() override {
-    ReaderLease reader(this);
+    SqliteDatabase::ReaderLease reader(db_.get());
     Result<SqliteStatement> stmt = reader->Prepare(kPing);
     if (!stmt.ok()) return stmt.status();
     return stmt->Step().status();
   }
 
  private:
-  // Borrows an idle reader connection for its lifetime, waiting for one if
-  // all are busy.
-  class ReaderLease {
-   public:
-    explicit ReaderLease(SqliteMetadataStore* store) : store_(store) {
-      std::unique_lock<std::mutex> lock(store_->readers_mu_);
-      store_->reader_returned_.wait(lock, [this] { return !store_->idle_readers_.empty(); });
-      conn_ = std::move(store_->idle_readers_.back());
-      store_->idle_readers_.pop_back();
-    }
-    ~ReaderLease() {
-      {
-        std::lock_guard<std::mutex> lock(store_->readers_mu_);
-        store_->idle_readers_.push_back(std::move(conn_));
-      }
-      store_->reader_returned_.notify_one();
-    }
-    ReaderLease(const ReaderLease&) = delete;
-    ReaderLease& operator=(const ReaderLease&) = delete;
-
-    SqliteConnection* operator->() const { return conn_.get(); }
-
-   private:
-    SqliteMetadataStore* store_;
-    std::unique_ptr<SqliteConnection> conn_;
-  };
-
   Result<PhotoRecord> FindOne(std::string_view sql, const std::string& key,
                               const std::string& what) {
-    ReaderLease reader(this);
+    SqliteDatabase::ReaderLease reader(db_.get());
     Result<SqliteStatement> stmt = reader->Prepare(sql);
     if (!stmt.ok()) return stmt.status();
     stmt->Bind(1, key);
@@ -255,45 +159,19 @@ class SqliteMetadataStore final : public MetadataStore {
     return ReadPhoto(*stmt);
   }
 
-  std::mutex write_mu_;
-  std::unique_ptr<SqliteConnection> writer_;  // GUARDED_BY(write_mu_)
-
-  std::mutex readers_mu_;
-  std::condition_variable reader_returned_;
-  std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;  // GUARDED_BY(readers_mu_)
+  std::shared_ptr<SqliteDatabase> db_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path) {
-  Result<std::unique_ptr<SqliteConnection>> writer =
-      SqliteConnection::Open(path, SqliteConnection::Role::kWriter);
-  if (!writer.ok()) return writer.status();
-  {
-    // WAL is a property of the file: set once here, every later connection
-    // (and process) uses it.
-    Result<SqliteStatement> wal = (*writer)->Prepare("PRAGMA journal_mode = WAL");
-    if (!wal.ok()) return wal.status().WithContext(path);
-    Result<bool> row = wal->Step();
-    if (!row.ok()) return row.status().WithContext(path);
-    if (!*row || wal->Text(0) != "wal") {
-      return Status::IoError("sqlite: " + path + ": cannot use WAL mode (journal_mode is " +
-                             (*row ? wal->Text(0) : std::string("unknown")) + ")");
-    }
-  }
-  SqliteMigrationTarget target(writer->get());
-  Status migrated = RunMigrations(SqliteMigrations(), target);
-  if (!migrated.ok()) return migrated.WithContext(path);
+std::unique_ptr<MetadataStore> NewSqliteMetadataStore(std::shared_ptr<SqliteDatabase> db) {
+  return std::make_unique<SqliteMetadataStore>(std::move(db));
+}
 
-  std::vector<std::unique_ptr<SqliteConnection>> readers;
-  for (int i = 0; i < kReaderConnections; ++i) {
-    Result<std::unique_ptr<SqliteConnection>> reader =
-        SqliteConnection::Open(path, SqliteConnection::Role::kReader);
-    if (!reader.ok()) return reader.status();
-    readers.push_back(std::move(*reader));
-  }
-  return std::unique_ptr<MetadataStore>(
-      new SqliteMetadataStore(std::move(*writer), std::move(readers)));
+Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path) {
+  Result<std::shared_ptr<SqliteDatabase>> db = OpenSqliteDatabase(path);
+  if (!db.ok()) return db.status();
+  return NewSqliteMetadataStore(std::move(*db));
 }
 
 }  // namespace gallery::db

@@ -1,0 +1,42 @@
+#pragma once
+
+// Small helpers for the stores' one-statement steps on a SqliteConnection.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "common/status.hpp"
+#include "db/sqlite/sqlite_connection.hpp"
+
+namespace gallery::db {
+
+using SqliteBinder = std::function<void(SqliteStatement&)>;
+
+// Runs a statement that returns no rows (binding with `bind` if given);
+// returns how many rows it changed.
+inline Result<int64_t> SqliteRun(SqliteConnection& conn, std::string_view sql,
+                                 const SqliteBinder& bind = {}) {
+  Result<SqliteStatement> stmt = conn.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  if (bind) bind(*stmt);
+  Result<bool> done = stmt->Step();
+  if (!done.ok()) return done.status();
+  return conn.Changes();
+}
+
+// The first column of the first row as an integer; nullopt when there is no
+// row.
+inline Result<std::optional<int64_t>> SqliteQueryInt(SqliteConnection& conn, std::string_view sql,
+                                                     const SqliteBinder& bind = {}) {
+  Result<SqliteStatement> stmt = conn.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  if (bind) bind(*stmt);
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt->Int64(0));
+}
+
+}  // namespace gallery::db
