@@ -29,22 +29,27 @@ COPY schemas/ schemas/
 COPY bench/ bench/
 COPY tests/ tests/
 COPY src/ src/
-RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
- && cmake --build build --target gallery -j"$(nproc)"
+# The build directory is a cache mount that outlives the build: after a source
+# change only what changed is recompiled (COPY keeps the files' times). The
+# binary is copied out of it, to /out.
+RUN --mount=type=cache,id=picture-gallery-build,target=/src/build,sharing=locked \
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
+ && cmake --build build --target gallery -j"$(nproc)" \
+ && mkdir -p /out \
+ && cp build/gallery /out/gallery
 
 # The Debian packages that ship the libraries the binary links (its NEEDED
 # entries, as `ldd build/gallery` resolves them): the runtime stage installs
 # exactly these, so a library added to the build reaches the image by itself.
 RUN set -eu; \
     multiarch="$(gcc -print-multiarch)"; \
-    : > build/runtime-packages.unsorted; \
-    for lib in $(objdump -p build/gallery | awk '$1 == "NEEDED" {print $2}'); do \
+    for lib in $(objdump -p /out/gallery | awk '$1 == "NEEDED" {print $2}'); do \
       owner="$(dpkg -S "*/$multiarch/$lib")" || { echo "no package ships $lib" >&2; exit 1; }; \
-      echo "${owner%%[:,]*}" >> build/runtime-packages.unsorted; \
+      echo "${owner%%[:,]*}" >> /out/runtime-packages.unsorted; \
     done; \
-    sort -u build/runtime-packages.unsorted > build/runtime-packages; \
-    test -s build/runtime-packages; \
-    echo "runtime packages:" $(cat build/runtime-packages)
+    sort -u /out/runtime-packages.unsorted > /out/runtime-packages; \
+    test -s /out/runtime-packages; \
+    echo "runtime packages:" $(cat /out/runtime-packages)
 
 # Web UI: its npm build belongs here, in this stage (node is among the build
 # packages), with its output copied into the runtime stage below.
@@ -66,7 +71,7 @@ RUN set -eux; \
     chmod 1777 /tmp
 
 # The runtime libraries: the packages of the libraries the binary links
-# (build/runtime-packages, from the build stage; today libvips42, libsqlite3-0,
+# (/out/runtime-packages, from the build stage; today libvips42, libsqlite3-0,
 # libpq5, libcurl4, libssl3, libexif12, libjemalloc2, libglib2.0-0 and the C
 # and C++ runtimes) with their dependencies - libheif1 with libde265, libx265,
 # libaom and libdav1d for HEIC and AVIF - and ca-certificates for TLS to S3
@@ -79,7 +84,7 @@ RUN set -eux; \
 # dependencies: about 20 MB less, and far less code for image scanners to flag.
 ARG VIPS_UNUSED_MODULES="magick poppler openslide jxl"
 ARG VIPS_UNUSED_DEPENDS="libmagickcore-6.q16-6 libpoppler-glib8 libopenslide0 libjxl0.7"
-COPY --from=build /src/build/runtime-packages /usr/local/share/gallery/runtime-packages
+COPY --from=build /out/runtime-packages /usr/local/share/gallery/runtime-packages
 RUN set -eux; \
     export DEBIAN_FRONTEND=noninteractive; \
     apt-get update; \
@@ -109,7 +114,7 @@ RUN set -eux; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log /var/cache/debconf/*-old
 
-COPY --from=build /src/build/gallery /usr/local/bin/gallery
+COPY --from=build /out/gallery /usr/local/bin/gallery
 
 # Fail the build, rather than the first start, when a library is missing.
 RUN if ldd /usr/local/bin/gallery | grep 'not found'; then exit 1; fi; \
