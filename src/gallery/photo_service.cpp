@@ -33,13 +33,8 @@ bool ValidUtf8(std::string_view s) {
   return true;
 }
 
-// A cached derivative is served without asking the database while its row
-// was seen this recently: a photo deleted through another instance stops
-// being served from this one's memory within this time.
-constexpr std::chrono::seconds kCacheVerifyInterval{30};
-
-bool IsRecentlyVerified(const CacheHit& hit) {
-  return std::chrono::steady_clock::now() - hit.verified_at < kCacheVerifyInterval;
+bool IsRecentlyVerified(const CacheHit& hit, std::chrono::milliseconds interval) {
+  return std::chrono::steady_clock::now() - hit.verified_at < interval;
 }
 
 }  // namespace
@@ -252,7 +247,7 @@ Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, Deriva
   const std::string key =
       DerivativeKey(id, DerivativeKindName(kind), image::OutputExtension(format));
   CacheHit hit = cache_.Get(key);
-  if (hit.value && IsRecentlyVerified(hit)) {
+  if (hit.value && IsRecentlyVerified(hit, options_.cache_verify_interval)) {
     metrics_.Add("derivative_cache_hits_total", {});
     return DerivativeBlob{std::move(hit.value)};
   }
@@ -308,7 +303,7 @@ std::shared_ptr<const CachedDerivative> PhotoService::PeekDerivative(const std::
                                                                      image::OutputFormat format) {
   CacheHit hit =
       cache_.Get(DerivativeKey(id, DerivativeKindName(kind), image::OutputExtension(format)));
-  if (!hit.value || !IsRecentlyVerified(hit)) return nullptr;
+  if (!hit.value || !IsRecentlyVerified(hit, options_.cache_verify_interval)) return nullptr;
   metrics_.Add("derivative_cache_hits_total", {});
   return std::move(hit.value);
 }

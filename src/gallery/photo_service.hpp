@@ -40,6 +40,10 @@ struct PhotoServiceOptions {
   // Blobs without a row younger than this are left alone by the sweeper
   // (they may belong to an upload still in progress on any instance).
   std::chrono::seconds orphan_grace{3600};
+  // A cached derivative is served without asking the database while its
+  // photo's row was seen this recently: a photo deleted through another
+  // instance stops being served from this one's memory within this time.
+  std::chrono::milliseconds cache_verify_interval{30'000};
 };
 
 struct UploadFile {

@@ -226,6 +226,21 @@ TEST_F(PhotoServiceTest, FullImagePoolAnswersOverloaded) {
   EXPECT_TRUE(AllKeys().empty());
 }
 
+TEST_F(PhotoServiceTest, DeleteThroughAnotherInstanceStopsCachedServing) {
+  // Two instances share the stores; instance A has the thumb in memory.
+  PhotoServiceOptions options;
+  options.cache_verify_interval = std::chrono::milliseconds(0);
+  PhotoService a(*blobs_, *metadata_, *pool_, metrics_, options);
+  auto r = a.Upload({"a.jpg", jpeg_});
+  ASSERT_TRUE(r.ok());
+  const std::string id = r->photo.id;
+  ASSERT_TRUE(a.GetDerivative(id, DerivativeKind::kThumb, image::OutputFormat::kJpeg).ok());
+  ASSERT_TRUE(service_->Delete(id).ok());  // instance B
+  EXPECT_EQ(a.PeekDerivative(id, DerivativeKind::kThumb, image::OutputFormat::kJpeg), nullptr);
+  EXPECT_EQ(a.GetDerivative(id, DerivativeKind::kThumb, image::OutputFormat::kJpeg).code(),
+            ErrorCode::kNotFound);
+}
+
 TEST(ValidateFilenameTest, RefusesPathsAndControlCharacters) {
   EXPECT_TRUE(ValidateFilename("IMG_0001.jpg").ok());
   EXPECT_TRUE(ValidateFilename("caf\xC3\xA9 \xF0\x9F\x93\xB7.heic").ok());
