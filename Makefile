@@ -3,12 +3,21 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test unit-test bench fmt clean container container-test deploy
+.PHONY: all deps test-deps build run test bench fmt clean container container-test deploy
+
+CONTAINER_ENGINE ?= podman
+IMAGE ?= picture-gallery:latest
 
 all: build
 
+# What building and running need (Debian packages, installed when missing).
 deps:
-	@scripts/install-deps.sh build test
+	@scripts/install-deps.sh build
+
+# Everything `make test` needs, the container tools included (podman, runc,
+# debootstrap: the container test builds and runs the real image).
+test-deps:
+	@scripts/install-deps.sh build test container
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
@@ -21,8 +30,8 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 run: build
 	$(BUILD_DIR)/gallery
 
-# Every test suite (unit, integration, deployment) through CTest.
-test: build
+# Every test suite (unit, integration, cloud, deployment, container) through CTest.
+test: test-deps build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j 1
 
 bench: build
@@ -34,6 +43,18 @@ fmt:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The container image (docs/container.md). Without a registry to pull from,
+# the Debian base images are made locally with debootstrap when missing.
+container:
+	@scripts/install-deps.sh container
+	scripts/container-base-image.sh
+	$(CONTAINER_ENGINE) build --pull=never --isolation=chroot --network=host -t $(IMAGE) .
+
+# Builds the image and checks it end to end (also part of `make test`).
+container-test:
+	@scripts/install-deps.sh container test
+	scripts/container-test.sh
 
 # Deploys to the AWS account of the current credentials (docs/deploy-aws.md).
 deploy:
