@@ -1,5 +1,6 @@
 #include "api/index_page.hpp"
 
+#include "common/markup_escape.hpp"
 #include "http/offload.hpp"
 #include "http/problem.hpp"
 #include "http/responses.hpp"
@@ -66,33 +67,6 @@ form.addEventListener('submit', (event) => {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 void RegisterIndexPage(http::Router& router, ApiContext& ctx) {
   router.Add(http::Verb::get, "/", [&ctx](http::Request& req) -> asio::awaitable<http::Response> {
     Result<db::PhotoPage> page =
@@ -104,10 +78,10 @@ void RegisterIndexPage(http::Router& router, ApiContext& ctx) {
     }
     html += "<div class=\"grid\">\n";
     for (const db::PhotoRecord& p : page->photos) {
-      std::string base = "/api/v1/photos/" + HtmlEscape(p.id);
+      std::string base = "/api/v1/photos/" + EscapeMarkup(p.id);
       html += "<a href=\"" + base + "/preview\"><img loading=\"lazy\" src=\"" + base +
-              "/thumb\" alt=\"" + HtmlEscape(p.filename) + "\" width=\"" + std::to_string(p.width) +
-              "\" height=\"" + std::to_string(p.height) + "\"></a>\n";
+              "/thumb\" alt=\"" + EscapeMarkup(p.filename) + "\" width=\"" +
+              std::to_string(p.width) + "\" height=\"" + std::to_string(p.height) + "\"></a>\n";
     }
     html += "</div>\n";
     html += kTail;

@@ -10,7 +10,4 @@ namespace gallery::api {
 
 void RegisterIndexPage(http::Router& router, ApiContext& ctx);
 
-// Escapes & < > " ' for HTML text and attribute values.
-std::string HtmlEscape(std::string_view text);
-
 }  // namespace gallery::api

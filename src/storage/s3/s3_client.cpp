@@ -6,6 +6,7 @@
 
 #include "common/crypto.hpp"
 #include "common/log.hpp"
+#include "common/markup_escape.hpp"
 #include "common/time.hpp"
 #include "storage/s3/http_date.hpp"
 #include "storage/s3/s3_errors.hpp"
@@ -268,7 +269,7 @@ Status S3Client::CompleteMultipartUpload(std::string_view key, std::string_view 
   std::string body = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   for (const CompletedPart& part : parts) {
     body += "<Part><PartNumber>" + std::to_string(part.part_number) + "</PartNumber><ETag>" +
-            XmlEscape(part.etag) + "</ETag></Part>";
+            EscapeMarkup(part.etag) + "</ETag></Part>";
   }
   body += "</CompleteMultipartUpload>";
   StringBody request_body(body);

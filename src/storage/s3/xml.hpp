@@ -29,7 +29,4 @@ struct XmlElement {
 // it is not well-formed XML.
 Result<XmlElement> ParseXml(std::string_view document);
 
-// Escapes & < > " ' for element text and attribute values.
-std::string XmlEscape(std::string_view text);
-
 }  // namespace gallery::storage::s3
