@@ -81,17 +81,11 @@ else
 
   log "building $image (limit ${build_timeout}s)"
   old_id=$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
-  version=$(sed -n -E 's/^project\([a-z_]+ VERSION ([0-9.]+).*/\1/p' CMakeLists.txt)
-  revision=$(git rev-parse HEAD 2>/dev/null || true)
   build_started=$(date +%s)
-  # --format docker: the OCI image format has no HEALTHCHECK.
-  if ! timeout -k 30 "$build_timeout" \
-    podman build --pull=never --isolation=chroot --network=host --format docker \
-      --build-arg VERSION="$version" --build-arg REVISION="$revision" \
-      --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-      -t "$image" . >"$work/build.log" 2>&1; then
+  if ! CONTAINER_ENGINE=podman timeout -k 30 "$build_timeout" \
+    scripts/container-build.sh "$image" >"$work/build.log" 2>&1; then
     tail -n 60 "$work/build.log" >&2
-    fail "podman build failed or took longer than ${build_timeout}s"
+    fail "the image build failed or took longer than ${build_timeout}s"
   fi
   log "built in $(($(date +%s) - build_started))s"
   sed -n 's/^runtime packages:/  runtime packages:/p' "$work/build.log"
