@@ -48,8 +48,7 @@ clean:
 # the Debian base images are made locally with debootstrap when missing.
 container:
 	@scripts/install-deps.sh container
-	scripts/container-base-image.sh
-	$(CONTAINER_ENGINE) build --pull=never --isolation=chroot --network=host -t $(IMAGE) .
+	CONTAINER_ENGINE=$(CONTAINER_ENGINE) scripts/container-build.sh $(IMAGE)
 
 # Builds the image and checks it end to end (also part of `make test`).
 container-test:

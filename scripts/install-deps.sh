@@ -5,7 +5,7 @@
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
-  [build]="build-essential cmake pkg-config git libboost1.81-all-dev libvips-dev libsqlite3-dev
+  [build]="build-essential cmake pkg-config git python3 libboost1.81-all-dev libvips-dev libsqlite3-dev
            libpq-dev libcurl4-openssl-dev libssl-dev libsodium-dev libexif-dev nlohmann-json3-dev
            libcli11-dev libgtest-dev libgmock-dev libjemalloc-dev nodejs"
   [test]="libvips-tools postgresql nginx python3 curl shellcheck"

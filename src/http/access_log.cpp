@@ -1,6 +1,6 @@
 #include "http/access_log.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 #include "common/time.hpp"
 
@@ -54,12 +54,18 @@ std::string FormatAccessLog(const AccessLogEntry& e) {
   AppendJsonString(&out, e.route);
   out.append(",\"path\":");
   AppendJsonString(&out, e.path);
-  char numbers[160];
-  std::snprintf(numbers, sizeof numbers,
-                ",\"status\":%d,\"bytes_in\":%llu,\"bytes_out\":%llu,\"duration_ms\":%.3f,",
-                e.status, static_cast<unsigned long long>(e.bytes_in),
-                static_cast<unsigned long long>(e.bytes_out), e.duration_ms);
-  out.append(numbers);
+  auto number = [&out](const char* key, auto value) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    out.append(key).append(buf, end);
+  };
+  number(",\"status\":", e.status);
+  number(",\"bytes_in\":", e.bytes_in);
+  number(",\"bytes_out\":", e.bytes_out);
+  // Microsecond resolution is plenty.
+  number(",\"duration_ms\":",
+         static_cast<double>(static_cast<int64_t>(e.duration_ms * 1000)) / 1000);
+  out.push_back(',');
   out.append("\"remote\":");
   AppendJsonString(&out, e.remote);
   out.push_back('}');
