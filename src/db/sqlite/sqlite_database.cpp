@@ -1,6 +1,8 @@
 #include "db/sqlite/sqlite_database.hpp"
 
+#include <chrono>
 #include <map>
+#include <thread>
 #include <utility>
 
 #include "common/time.hpp"
@@ -108,14 +110,27 @@ Result<std::shared_ptr<SqliteDatabase>> OpenSqliteDatabase(const std::string& pa
   if (!writer.ok()) return writer.status();
   {
     // WAL is a property of the file: set once here, every later connection
-    // (and process) uses it.
-    Result<SqliteStatement> wal = (*writer)->Prepare("PRAGMA journal_mode = WAL");
-    if (!wal.ok()) return wal.status().WithContext(path);
-    Result<bool> row = wal->Step();
-    if (!row.ok()) return row.status().WithContext(path);
-    if (!*row || wal->Text(0) != "wal") {
-      return Status::IoError("sqlite: " + path + ": cannot use WAL mode (journal_mode is " +
-                             (*row ? wal->Text(0) : std::string("unknown")) + ")");
+    // (and process) uses it. When several connections open a new file at
+    // once, SQLite answers BUSY at once (without the busy handler, to avoid
+    // a deadlock between two SHARED locks both wanting EXCLUSIVE): retry
+    // for as long as the busy timeout.
+    const auto deadline = std::chrono::steady_clock::now() + kSqliteBusyTimeout;
+    for (int attempt = 0;; ++attempt) {
+      Result<SqliteStatement> wal = (*writer)->Prepare("PRAGMA journal_mode = WAL");
+      if (!wal.ok()) return wal.status().WithContext(path);
+      Result<bool> row = wal->Step();
+      if (!row.ok()) {
+        if (row.code() == ErrorCode::kUnavailable && std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(5 + 5 * std::min(attempt, 10)));
+          continue;
+        }
+        return row.status().WithContext(path);
+      }
+      if (!*row || wal->Text(0) != "wal") {
+        return Status::IoError("sqlite: " + path + ": cannot use WAL mode (journal_mode is " +
+                               (*row ? wal->Text(0) : std::string("unknown")) + ")");
+      }
+      break;
     }
   }
   SqliteMigrationTarget target(writer->get());
