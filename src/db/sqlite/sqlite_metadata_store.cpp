@@ -6,6 +6,7 @@
 #include "db/photo_checks.hpp"
 #include "db/sqlite/sqlite_connection.hpp"
 #include "db/sqlite/sqlite_database.hpp"
+#include "db/sqlite/sqlite_statements.hpp"
 
 namespace gallery::db {
 namespace {
@@ -150,13 +151,8 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<PhotoRecord> FindOne(std::string_view sql, const std::string& key,
                               const std::string& what) {
     SqliteDatabase::ReaderLease reader(db_.get());
-    Result<SqliteStatement> stmt = reader->Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, key);
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound(what);
-    return ReadPhoto(*stmt);
+    return SqliteQueryOne(
+        *reader, sql, what, [&key](SqliteStatement& st) { st.Bind(1, key); }, ReadPhoto);
   }
 
   std::shared_ptr<SqliteDatabase> db_;

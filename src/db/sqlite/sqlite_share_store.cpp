@@ -149,13 +149,7 @@ class SqliteShareStore final : public ShareStore {
   Result<ShareRecord> ReadOne(std::string_view sql, const std::string& what,
                               const SqliteBinder& bind) {
     SqliteDatabase::ReaderLease reader(db_.get());
-    Result<SqliteStatement> stmt = reader->Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    bind(*stmt);
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound(what);
-    return ReadShare(*stmt);
+    return SqliteQueryOne(*reader, sql, what, bind, ReadShare);
   }
 
   std::shared_ptr<SqliteDatabase> db_;

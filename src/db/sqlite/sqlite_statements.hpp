@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "common/status.hpp"
 #include "db/sqlite/sqlite_connection.hpp"
@@ -37,6 +39,21 @@ inline Result<std::optional<int64_t>> SqliteQueryInt(SqliteConnection& conn, std
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<int64_t>();
   return std::optional<int64_t>(stmt->Int64(0));
+}
+
+// The first row read by `read` (a function of the statement); kNotFound
+// with `what` when there is no row.
+template <typename Read>
+auto SqliteQueryOne(SqliteConnection& conn, std::string_view sql, const std::string& what,
+                    const SqliteBinder& bind, Read read)
+    -> Result<std::invoke_result_t<Read, const SqliteStatement&>> {
+  Result<SqliteStatement> stmt = conn.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  if (bind) bind(*stmt);
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(what);
+  return read(*stmt);
 }
 
 }  // namespace gallery::db

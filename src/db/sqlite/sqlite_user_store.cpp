@@ -8,6 +8,7 @@
 #include "common/time.hpp"
 #include "db/photo_checks.hpp"
 #include "db/sqlite/sqlite_database.hpp"
+#include "db/sqlite/sqlite_statements.hpp"
 #include "db/user_store_checks.hpp"
 
 namespace gallery::db {
@@ -316,11 +317,9 @@ class SqliteUserStore final : public UserStore {
   }
 
  private:
-  using Binder = std::function<void(SqliteStatement&)>;
-
   // One write statement in autocommit mode (one transaction); returns the
   // rows it changed.
-  Result<int64_t> Write(std::string_view sql, const Binder& bind) {
+  Result<int64_t> Write(std::string_view sql, const SqliteBinder& bind) {
     SqliteDatabase::WriterLock writer(db_.get());
     Result<SqliteStatement> stmt = writer->Prepare(sql);
     if (!stmt.ok()) return stmt.status();
@@ -330,7 +329,7 @@ class SqliteUserStore final : public UserStore {
     return writer->Changes();
   }
 
-  Status UpdateUser(std::string_view sql, const std::string& user_id, const Binder& bind) {
+  Status UpdateUser(std::string_view sql, const std::string& user_id, const SqliteBinder& bind) {
     Result<int64_t> n = Write(sql, [&](SqliteStatement& s) {
       s.Bind(1, user_id);
       bind(s);
@@ -365,7 +364,7 @@ class SqliteUserStore final : public UserStore {
     return Status::Ok();
   }
 
-  Result<int64_t> Count(std::string_view sql, const Binder& bind) {
+  Result<int64_t> Count(std::string_view sql, const SqliteBinder& bind) {
     SqliteDatabase::ReaderLease reader(db_.get());
     Result<SqliteStatement> stmt = reader->Prepare(sql);
     if (!stmt.ok()) return stmt.status();
@@ -380,13 +379,8 @@ class SqliteUserStore final : public UserStore {
   Result<T> ReadOne(std::string_view sql, const std::string& key, const std::string& what,
                     T (*read)(const SqliteStatement&)) {
     SqliteDatabase::ReaderLease reader(db_.get());
-    Result<SqliteStatement> stmt = reader->Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, key);
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound(what);
-    return read(*stmt);
+    return SqliteQueryOne(
+        *reader, sql, what, [&key](SqliteStatement& st) { st.Bind(1, key); }, read);
   }
 
   std::shared_ptr<SqliteDatabase> db_;
