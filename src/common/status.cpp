@@ -27,6 +27,18 @@ std::string_view ErrorCodeSlug(ErrorCode code) {
       return "unprocessable-image";
     case ErrorCode::kRangeNotSatisfiable:
       return "range-not-satisfiable";
+    case ErrorCode::kQuotaExceeded:
+      return "quota-exceeded";
+    case ErrorCode::kChecksumMismatch:
+      return "checksum-mismatch";
+    case ErrorCode::kGone:
+      return "gone";
+    case ErrorCode::kPreconditionFailed:
+      return "precondition-failed";
+    case ErrorCode::kSharePasswordRequired:
+      return "share-password-required";
+    case ErrorCode::kCsrfTokenInvalid:
+      return "csrf-token-invalid";
     case ErrorCode::kUnauthenticated:
       return "unauthenticated";
     case ErrorCode::kForbidden:

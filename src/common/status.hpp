@@ -25,6 +25,12 @@ enum class ErrorCode {
   kImageTooLarge,         // pixel limit exceeded (checked before decoding)
   kUnprocessableImage,    // recognised format, but the image cannot be decoded
   kRangeNotSatisfiable,   // a Range outside the object
+  kQuotaExceeded,         // the upload would take the owner over their storage quota
+  kChecksumMismatch,      // the bytes do not match the checksum the client sent
+  kGone,                  // the thing existed but has expired (e.g. an abandoned upload)
+  kPreconditionFailed,    // a protocol version or precondition the server does not meet
+  kSharePasswordRequired, // the share link has a password and none was given
+  kCsrfTokenInvalid,      // a cookie-authenticated change without the session's CSRF token
   kUnauthenticated,       // no or bad credentials
   kForbidden,             // authenticated but not allowed
   kConflict,              // state conflict (e.g. offset mismatch)

@@ -27,6 +27,19 @@ ProblemKind ProblemFor(ErrorCode code) {
       return {HttpStatus::unprocessable_entity, "Broken or unsupported image"};
     case ErrorCode::kRangeNotSatisfiable:
       return {HttpStatus::range_not_satisfiable, "Range not satisfiable"};
+    case ErrorCode::kQuotaExceeded:
+      return {HttpStatus::payload_too_large, "Storage quota exceeded"};
+    case ErrorCode::kChecksumMismatch:
+      // tus checksum extension: 460 Checksum Mismatch.
+      return {static_cast<HttpStatus>(460), "Checksum mismatch"};
+    case ErrorCode::kGone:
+      return {HttpStatus::gone, "Gone"};
+    case ErrorCode::kPreconditionFailed:
+      return {HttpStatus::precondition_failed, "Precondition failed"};
+    case ErrorCode::kSharePasswordRequired:
+      return {HttpStatus::unauthorized, "This link needs its password"};
+    case ErrorCode::kCsrfTokenInvalid:
+      return {HttpStatus::forbidden, "Missing or wrong X-CSRF-Token"};
     case ErrorCode::kUnauthenticated:
       return {HttpStatus::unauthorized, "Authentication required"};
     case ErrorCode::kForbidden:
@@ -62,6 +75,7 @@ Response ProblemResponse(ErrorCode code, std::string detail, const Request& requ
   };
   Response r;
   r.msg.result(kind.status);
+  if (code == ErrorCode::kChecksumMismatch) r.msg.reason("Checksum Mismatch");
   r.msg.set(beast_http::field::content_type, "application/problem+json");
   r.msg.set(beast_http::field::cache_control, "no-store");
   if (code == ErrorCode::kOverloaded || code == ErrorCode::kUnavailable ||
