@@ -86,7 +86,8 @@ UserRecord AccountStoresTest::AddUser() {
 }
 
 PhotoRecord AccountStoresTest::AddPhoto() {
-  PhotoRecord p = MakeTestPhoto(Clock::now());
+  if (!photo_owner_) photo_owner_ = AddUser().id;
+  PhotoRecord p = MakeTestPhoto(*photo_owner_, Clock::now());
   Status s = photos().InsertPhoto(p);
   EXPECT_TRUE(s.ok()) << s.ToString();
   return p;

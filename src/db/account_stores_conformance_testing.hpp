@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -77,6 +78,7 @@ class AccountStoresTest : public ::testing::TestWithParam<StoreSetFactory> {
   ShareStore& shares() { return *stores_.shares; }
 
   StoreSet stores_;
+  std::optional<std::string> photo_owner_;  // the user AddPhoto's photos belong to
 };
 
 class UserStoreConformanceTest : public AccountStoresTest {};

@@ -3,13 +3,13 @@
 // The behaviour every MetadataStore implementation must have, as one
 // value-parameterized GoogleTest suite. A backend's test instantiates it:
 //
-//   INSTANTIATE_TEST_SUITE_P(
-//       Sqlite, MetadataStoreConformanceTest,
-//       ::testing::Values(MetadataStoreFactory{"Sqlite", [] { return ...; }}),
-//       MetadataStoreFactoryName);
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, MetadataStoreConformanceTest,
+//                            ::testing::Values(StoreSetFactory{"Sqlite", ...}),
+//                            StoreSetFactoryName);
 //
 // Any test executable that links gallery_db_testing gets the suite; without
-// an instantiation it is allowed to stay empty.
+// an instantiation it is allowed to stay empty. Instantiate it with the
+// StoreSetFactory of the account suites (account_stores_conformance_testing.hpp).
 
 #include <gtest/gtest.h>
 
@@ -18,6 +18,7 @@
 #include <ostream>
 #include <string>
 
+#include "db/account_stores_conformance_testing.hpp"
 #include "db/metadata_store.hpp"
 
 namespace gallery::db {
@@ -30,30 +31,21 @@ void PrintTo(const PhotoCursor& cursor, std::ostream* os);
 
 namespace gallery::db::testing {
 
-struct MetadataStoreFactory {
-  std::string name;  // names the instantiation: letters, digits, underscores
-  // A fresh, empty store per call. On failure: report it (ADD_FAILURE) and
-  // return nullptr; the test then fails.
-  std::function<std::unique_ptr<MetadataStore>()> make;
-};
+// A valid photo of `owner_id` (every field set, no taken_at, not trashed)
+// with a fresh random id and a fresh random sha256, uploaded at `uploaded_at`
+// (millisecond precision). Also for other layers' tests that need rows.
+PhotoRecord MakeTestPhoto(const std::string& owner_id, Clock::time_point uploaded_at);
 
-void PrintTo(const MetadataStoreFactory& factory, std::ostream* os);
-
-// The name generator for INSTANTIATE_TEST_SUITE_P: the factory's name.
-std::string MetadataStoreFactoryName(const ::testing::TestParamInfo<MetadataStoreFactory>& info);
-
-// A valid photo (every field set, no taken_at) with a fresh random id and a
-// fresh random sha256, uploaded at `uploaded_at` (millisecond precision).
-// Also for other layers' tests that need rows.
-PhotoRecord MakeTestPhoto(Clock::time_point uploaded_at);
-
-class MetadataStoreConformanceTest : public ::testing::TestWithParam<MetadataStoreFactory> {
+// The MetadataStore suite runs over the same store sets as the account
+// suites (photos belong to users). SetUp creates one owner, `owner()`.
+class MetadataStoreConformanceTest : public AccountStoresTest {
  protected:
   void SetUp() override;
 
-  MetadataStore& store() { return *store_; }
+  MetadataStore& store() { return photos(); }
+  const std::string& owner() const { return owner_.id; }
 
-  std::unique_ptr<MetadataStore> store_;
+  UserRecord owner_;
 };
 
 }  // namespace gallery::db::testing

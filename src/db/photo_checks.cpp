@@ -9,6 +9,8 @@ namespace gallery::db {
 
 Status CheckPhotoForInsert(const PhotoRecord& photo) {
   if (photo.id.empty()) return Status::InvalidArgument("photo id is empty");
+  if (photo.owner_id.empty()) return Status::InvalidArgument("photo owner_id is empty");
+  if (photo.deleted_at) return Status::InvalidArgument("a new photo cannot be in the trash");
   if (photo.sha256.empty()) return Status::InvalidArgument("photo sha256 is empty");
   if (photo.bytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
     return Status::InvalidArgument("photo bytes " + std::to_string(photo.bytes) +
@@ -23,6 +25,16 @@ Status CheckPhotoForInsert(const PhotoRecord& photo) {
     return Status::InvalidArgument(R"(photo exif_json is not a JSON object ("{}" when no EXIF))");
   }
   return Status::Ok();
+}
+
+Status CheckQuota(int64_t used, uint64_t adding, int64_t quota) {
+  if (static_cast<uint64_t>(used) + adding <= static_cast<uint64_t>(quota)) return Status::Ok();
+  auto mib = [](uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; };
+  return Status(ErrorCode::kQuotaExceeded,
+                "quota " + std::to_string(quota) + " bytes, used " + std::to_string(used),
+                "This upload would exceed your storage quota (" + mib(static_cast<uint64_t>(used)) +
+                    " of " + mib(static_cast<uint64_t>(quota)) +
+                    " used). Empty the trash or delete photos to make room.");
 }
 
 Status CheckListLimit(int limit) {

@@ -14,6 +14,10 @@ inline constexpr int kMaxListLimit = 1000;
 // OK, or kInvalidArgument naming the first bad field (see InsertPhoto).
 Status CheckPhotoForInsert(const PhotoRecord& photo);
 
+// OK when `used` + `adding` bytes fit in `quota` (> 0), else kQuotaExceeded
+// with a detail for the client.
+Status CheckQuota(int64_t used, uint64_t adding, int64_t quota);
+
 // OK when 1 <= limit <= kMaxListLimit, else kInvalidArgument.
 Status CheckListLimit(int limit);
 

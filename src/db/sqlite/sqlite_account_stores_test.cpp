@@ -8,6 +8,7 @@
 
 #include "common/crypto.hpp"
 #include "db/account_stores_conformance_testing.hpp"
+#include "db/metadata_store_conformance_testing.hpp"
 #include "db/sqlite/sqlite_database.hpp"
 
 namespace gallery::db {
@@ -15,6 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::AlbumStoreConformanceTest;
+using testing::MetadataStoreConformanceTest;
 using testing::ShareStoreConformanceTest;
 using testing::StoreSet;
 using testing::StoreSetFactory;
@@ -45,6 +47,8 @@ StoreSet MakeFreshSqliteStores() {
 
 const StoreSetFactory kSqlite{"Sqlite", MakeFreshSqliteStores};
 
+INSTANTIATE_TEST_SUITE_P(Sqlite, MetadataStoreConformanceTest, ::testing::Values(kSqlite),
+                         testing::StoreSetFactoryName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, UserStoreConformanceTest, ::testing::Values(kSqlite),
                          testing::StoreSetFactoryName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, AlbumStoreConformanceTest, ::testing::Values(kSqlite),

@@ -40,9 +40,28 @@ class SqliteMigrationTarget final : public MigrationTarget {
     return applied;
   }
 
+  // A file starting with kForeignKeysOff rebuilds a table that others
+  // reference (SQLite's 12-step ALTER procedure): foreign keys are off while
+  // it runs, since dropping the old table would cascade, and are checked as
+  // a whole before the commit. The pragma is a no-op inside a transaction,
+  // hence around it.
   Status Apply(const Migration& migration) override {
+    static constexpr std::string_view kForeignKeysOff = "-- gallery: foreign-keys-off";
+    const bool keys_off = migration.sql.starts_with(kForeignKeysOff);
+    if (keys_off) GALLERY_RETURN_IF_ERROR(conn_->Exec("PRAGMA foreign_keys = OFF"));
+    Status s = ApplyAtomically(migration, keys_off);
+    if (keys_off) {
+      Status on = conn_->Exec("PRAGMA foreign_keys = ON");
+      if (s.ok()) s = on;
+    }
+    return s;
+  }
+
+ private:
+  Status ApplyAtomically(const Migration& migration, bool check_foreign_keys) {
     GALLERY_RETURN_IF_ERROR(conn_->Exec("BEGIN IMMEDIATE"));
     Status s = ApplyInTransaction(migration);
+    if (s.ok() && check_foreign_keys) s = CheckForeignKeys(migration);
     if (!s.ok()) {
       (void)conn_->Exec("ROLLBACK");  // the first error is the one to report
       return s;
@@ -50,7 +69,18 @@ class SqliteMigrationTarget final : public MigrationTarget {
     return conn_->Exec("COMMIT");
   }
 
- private:
+  Status CheckForeignKeys(const Migration& migration) {
+    Result<SqliteStatement> check = conn_->Prepare("PRAGMA foreign_key_check");
+    if (!check.ok()) return check.status();
+    Result<bool> violation = check->Step();
+    if (!violation.ok()) return violation.status();
+    if (*violation) {
+      return Status::Internal("migration " + std::string(migration.name) +
+                              " leaves a broken foreign key in table " + check->Text(0));
+    }
+    return Status::Ok();
+  }
+
   Status ApplyInTransaction(const Migration& migration) {
     {
       Result<SqliteStatement> check =
