@@ -19,6 +19,7 @@
 namespace gallery::service {
 
 struct CachedDerivative {
+  std::string owner_id;  // the photo's owner: who may be served it by id
   std::string bytes;
   std::string content_type;
   std::string etag;

@@ -7,6 +7,7 @@
 #include "common/crypto.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "db/photo_checks.hpp"
 #include "gallery/blob_keys.hpp"
 
 namespace gallery::service {
@@ -141,7 +142,14 @@ void PhotoService::DeleteKeys(const std::vector<std::string>& keys) {
   }
 }
 
-Result<UploadResult> PhotoService::Upload(const UploadFile& file) {
+Status PhotoService::CheckQuota(const Uploader& uploader, uint64_t adding) {
+  if (uploader.quota_bytes <= 0) return Status::Ok();
+  Result<int64_t> used = metadata_.UsedBytes(uploader.user_id);
+  if (!used.ok()) return used.status();
+  return db::CheckQuota(*used, adding, uploader.quota_bytes);
+}
+
+Result<UploadResult> PhotoService::Upload(const Uploader& uploader, const UploadFile& file) {
   auto count = [this](std::string_view result) {
     metrics_.Add("uploads_total", {std::string(result)});
   };
@@ -151,14 +159,28 @@ Result<UploadResult> PhotoService::Upload(const UploadFile& file) {
     return Status(ErrorCode::kInvalidArgument, "empty file", "The file is empty");
   }
   const std::string sha256 = Sha256Hex(file.bytes);
-  if (Result<db::PhotoRecord> existing = metadata_.FindPhotoBySha256(sha256); existing.ok()) {
+  // The uploader's own copy of these bytes, if any (dedup is per user).
+  auto existing_copy = [&]() -> Result<UploadResult> {
+    Result<db::PhotoRecord> existing = metadata_.FindPhotoBySha256(uploader.user_id, sha256);
+    if (!existing.ok()) return existing.status();
+    if (existing->trashed()) {
+      // Uploading it again is the clearest wish to have it back.
+      Status restored = metadata_.RestorePhoto(existing->id);
+      if (!restored.ok() && restored.code() != ErrorCode::kNotFound) return restored;
+      existing->deleted_at.reset();
+    }
     count("duplicate");
     return UploadResult{std::move(existing).value(), true};
-  } else if (existing.code() != ErrorCode::kNotFound) {
-    return existing.status();
+  };
+  if (Result<UploadResult> dup = existing_copy(); dup.ok() || dup.code() != ErrorCode::kNotFound) {
+    return dup;
   }
 
   if (Status s = Precheck(file); !s.ok()) {
+    count("refused");
+    return s;
+  }
+  if (Status s = CheckQuota(uploader, file.bytes.size()); !s.ok()) {
     count("refused");
     return s;
   }
@@ -174,6 +196,7 @@ Result<UploadResult> PhotoService::Upload(const UploadFile& file) {
 
   db::PhotoRecord photo;
   photo.id = NewId();
+  photo.owner_id = uploader.user_id;
   photo.filename =
       file.filename.empty() ? "upload." + std::string(image::FileExtension(format)) : file.filename;
   photo.content_type = std::string(image::MimeType(format));
@@ -201,18 +224,15 @@ Result<UploadResult> PhotoService::Upload(const UploadFile& file) {
     count("failed");
     return s;
   }
-  Status inserted = metadata_.InsertPhoto(photo);
+  Status inserted = metadata_.InsertPhoto(photo, uploader.quota_bytes);
   if (inserted.code() == ErrorCode::kAlreadyExists) {
     // The same bytes were committed concurrently: theirs wins.
     DeleteKeys(put_keys);
-    Result<db::PhotoRecord> existing = metadata_.FindPhotoBySha256(sha256);
-    if (!existing.ok()) return existing.status();
-    count("duplicate");
-    return UploadResult{std::move(existing).value(), true};
+    return existing_copy();
   }
   if (!inserted.ok()) {
     DeleteKeys(put_keys);
-    count("failed");
+    count(inserted.code() == ErrorCode::kQuotaExceeded ? "refused" : "failed");
     return inserted;
   }
   count("stored");
@@ -220,13 +240,84 @@ Result<UploadResult> PhotoService::Upload(const UploadFile& file) {
   return UploadResult{std::move(photo), false};
 }
 
-Result<db::PhotoRecord> PhotoService::Get(const std::string& id) { return metadata_.GetPhoto(id); }
-
-Result<db::PhotoPage> PhotoService::List(const std::optional<db::PhotoCursor>& after, int limit) {
-  return metadata_.ListPhotos(after, limit);
+Result<db::PhotoRecord> PhotoService::Get(const std::string& owner_id, const std::string& id) {
+  Result<db::PhotoRecord> photo = metadata_.GetPhoto(id);
+  if (photo.ok() && (photo->owner_id.empty() || photo->owner_id != owner_id)) {
+    return Status::NotFound("photo " + id + " of another owner");
+  }
+  return photo;
 }
 
-Status PhotoService::Delete(const std::string& id) {
+Result<db::PhotoPage> PhotoService::List(const std::string& owner_id,
+                                         const std::optional<db::PhotoCursor>& after, int limit) {
+  return metadata_.ListPhotos(owner_id, after, limit);
+}
+
+Status PhotoService::Trash(const std::string& owner_id, const std::string& id) {
+  Result<db::PhotoRecord> photo = Get(owner_id, id);
+  if (!photo.ok()) return photo.status();
+  return metadata_.TrashPhoto(
+      id, std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now()));
+}
+
+Result<db::PhotoRecord> PhotoService::Restore(const std::string& owner_id, const std::string& id) {
+  Result<db::PhotoRecord> photo = Get(owner_id, id);
+  if (!photo.ok()) return photo.status();
+  GALLERY_RETURN_IF_ERROR(metadata_.RestorePhoto(id));
+  photo->deleted_at.reset();
+  return photo;
+}
+
+Result<db::TrashPage> PhotoService::ListTrash(const std::string& owner_id,
+                                              const std::optional<db::TrashCursor>& after,
+                                              int limit) {
+  return metadata_.ListTrash(owner_id, after, limit);
+}
+
+db::Clock::time_point PhotoService::PurgeTime(const db::PhotoRecord& photo) const {
+  return photo.deleted_at.value_or(Clock::now()) + options_.trash_retention;
+}
+
+Status PhotoService::PurgeFromTrash(const std::string& owner_id, const std::string& id) {
+  Result<db::PhotoRecord> photo = Get(owner_id, id);
+  if (!photo.ok()) return photo.status();
+  if (!photo->trashed()) return Status::NotFound("photo " + id + " is not in the trash");
+  return Purge(id);
+}
+
+Result<int64_t> PhotoService::EmptyTrash(const std::string& owner_id) {
+  int64_t purged = 0;
+  for (;;) {
+    // Always the first page: what was purged is gone from it.
+    Result<db::TrashPage> page = metadata_.ListTrash(owner_id, std::nullopt, 100);
+    if (!page.ok()) return page.status();
+    for (const db::PhotoRecord& photo : page->photos) {
+      Status s = Purge(photo.id);
+      if (!s.ok() && s.code() != ErrorCode::kNotFound) return s;
+      ++purged;
+    }
+    if (!page->next) return purged;
+  }
+}
+
+Result<int64_t> PhotoService::PurgeExpiredTrash() {
+  const Clock::time_point cutoff = Clock::now() - options_.trash_retention;
+  int64_t purged = 0;
+  for (;;) {
+    Result<std::vector<db::PhotoRecord>> due = metadata_.ListTrashedBefore(cutoff, 100);
+    if (!due.ok()) return due.status();
+    for (const db::PhotoRecord& photo : *due) {
+      Status s = Purge(photo.id);
+      if (!s.ok() && s.code() != ErrorCode::kNotFound) return s;
+      ++purged;
+    }
+    if (due->size() < 100) break;
+  }
+  if (purged > 0) LogInfo("trash purge", {{"purged", purged}});
+  return purged;
+}
+
+Status PhotoService::Purge(const std::string& id) {
   GALLERY_RETURN_IF_ERROR(metadata_.DeletePhoto(id));
   cache_.ErasePrefix(PhotoPrefix(id));
   // Every blob of the photo, including lazily made variants.
@@ -242,12 +333,14 @@ Status PhotoService::Delete(const std::string& id) {
   return Status::Ok();
 }
 
-Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, DerivativeKind kind,
+Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& owner_id,
+                                                   const std::string& id, DerivativeKind kind,
                                                    image::OutputFormat format) {
   const std::string key =
       DerivativeKey(id, DerivativeKindName(kind), image::OutputExtension(format));
   CacheHit hit = cache_.Get(key);
-  if (hit.value && IsRecentlyVerified(hit, options_.cache_verify_interval)) {
+  if (hit.value && hit.value->owner_id == owner_id &&
+      IsRecentlyVerified(hit, options_.cache_verify_interval)) {
     metrics_.Add("derivative_cache_hits_total", {});
     return DerivativeBlob{std::move(hit.value)};
   }
@@ -257,7 +350,25 @@ Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, Deriva
     if (photo.code() == ErrorCode::kNotFound) cache_.ErasePrefix(PhotoPrefix(id));
     return photo.status();
   }
-  if (hit.value) {
+  if (photo->owner_id.empty() || photo->owner_id != owner_id) {
+    return Status::NotFound("photo " + id + " of another owner");
+  }
+  return LoadDerivative(*photo, key, kind, format);
+}
+
+Result<DerivativeBlob> PhotoService::GetDerivativeOf(const db::PhotoRecord& photo,
+                                                     DerivativeKind kind,
+                                                     image::OutputFormat format) {
+  const std::string key =
+      DerivativeKey(photo.id, DerivativeKindName(kind), image::OutputExtension(format));
+  return LoadDerivative(photo, key, kind, format);
+}
+
+Result<DerivativeBlob> PhotoService::LoadDerivative(const db::PhotoRecord& photo,
+                                                    const std::string& key, DerivativeKind kind,
+                                                    image::OutputFormat format) {
+  // The row was just read: a cached copy is good, and now verified.
+  if (CacheHit hit = cache_.Get(key); hit.value) {
     cache_.MarkVerified(key);
     metrics_.Add("derivative_cache_hits_total", {});
     return DerivativeBlob{std::move(hit.value)};
@@ -265,11 +376,12 @@ Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, Deriva
   metrics_.Add("derivative_cache_misses_total", {});
 
   auto value = std::make_shared<CachedDerivative>();
+  value->owner_id = photo.owner_id;
   value->content_type = std::string(image::OutputMimeType(format));
   // Strong and derived from the original's bytes: the same for every
   // instance, stable across restarts.
   std::string etag = "\"";
-  etag.append(photo->sha256, 0, 24).append("-").append(DerivativeKindName(kind)).append("-");
+  etag.append(photo.sha256, 0, 24).append("-").append(DerivativeKindName(kind)).append("-");
   etag.append(image::OutputExtension(format)).append("-").append(kPipelineVersion).append("\"");
   value->etag = std::move(etag);
 
@@ -278,7 +390,7 @@ Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, Deriva
     value->bytes = std::move(stored->bytes);
   } else if (stored.code() == ErrorCode::kNotFound) {
     // Not made yet (WebP/AVIF are made on first request): make and keep it.
-    Result<storage::BlobData> original = blobs_.Get(photo->original_key);
+    Result<storage::BlobData> original = blobs_.Get(photo.original_key);
     if (!original.ok()) return original.status().WithContext("read original");
     image::DerivativeSpec spec = SpecFor(kind, format);
     Result<image::Derivative> made = RunOnImagePool<image::Derivative>(
@@ -298,12 +410,16 @@ Result<DerivativeBlob> PhotoService::GetDerivative(const std::string& id, Deriva
   return DerivativeBlob{std::move(value)};
 }
 
-std::shared_ptr<const CachedDerivative> PhotoService::PeekDerivative(const std::string& id,
+std::shared_ptr<const CachedDerivative> PhotoService::PeekDerivative(const std::string& owner_id,
+                                                                     const std::string& id,
                                                                      DerivativeKind kind,
                                                                      image::OutputFormat format) {
   CacheHit hit =
       cache_.Get(DerivativeKey(id, DerivativeKindName(kind), image::OutputExtension(format)));
-  if (!hit.value || !IsRecentlyVerified(hit, options_.cache_verify_interval)) return nullptr;
+  if (!hit.value || hit.value->owner_id != owner_id ||
+      !IsRecentlyVerified(hit, options_.cache_verify_interval)) {
+    return nullptr;
+  }
   metrics_.Add("derivative_cache_hits_total", {});
   return std::move(hit.value);
 }

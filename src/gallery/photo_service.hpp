@@ -44,6 +44,14 @@ struct PhotoServiceOptions {
   // photo's row was seen this recently: a photo deleted through another
   // instance stops being served from this one's memory within this time.
   std::chrono::milliseconds cache_verify_interval{30'000};
+  // How long a photo stays in the trash before it is purged.
+  std::chrono::seconds trash_retention{30 * 24 * 3600};
+};
+
+// Who an upload is for: the owner and their quota (0 = unlimited).
+struct Uploader {
+  std::string user_id;
+  int64_t quota_bytes = 0;
 };
 
 struct UploadFile {
@@ -78,30 +86,60 @@ class PhotoService {
   // pixel limit). Cheap: used to refuse a batch before storing any of it.
   Status Precheck(const UploadFile& file) const;
 
-  // The whole upload. The same bytes as an existing photo return that photo
-  // with duplicate = true. Errors: kInvalidArgument (empty, bad file name),
-  // kPayloadTooLarge, kUnsupportedMediaType, kImageTooLarge,
+  // kQuotaExceeded when `adding` more bytes would take the uploader over
+  // their quota (the insert checks again, atomically).
+  Status CheckQuota(const Uploader& uploader, uint64_t adding);
+
+  // The whole upload, owned by `uploader`. Bytes the uploader already has
+  // return that photo with duplicate = true (taken out of the trash if it
+  // was there). Errors: kInvalidArgument (empty, bad file name),
+  // kPayloadTooLarge, kQuotaExceeded, kUnsupportedMediaType, kImageTooLarge,
   // kUnprocessableImage, kOverloaded (image pool full), kUnavailable/kIoError
   // (backends).
-  Result<UploadResult> Upload(const UploadFile& file);
+  Result<UploadResult> Upload(const Uploader& uploader, const UploadFile& file);
 
-  Result<db::PhotoRecord> Get(const std::string& id);
-  Result<db::PhotoPage> List(const std::optional<db::PhotoCursor>& after, int limit);
+  // The owner's photo, in the trash or not. kNotFound when it does not
+  // exist or belongs to someone else: the two are indistinguishable.
+  Result<db::PhotoRecord> Get(const std::string& owner_id, const std::string& id);
+  // The owner's photos outside the trash, newest first.
+  Result<db::PhotoPage> List(const std::string& owner_id,
+                             const std::optional<db::PhotoCursor>& after, int limit);
 
-  // Removes the row, then the blobs (a blob left behind by a failure here is
-  // an orphan the sweeper removes). kNotFound when there is no such photo.
-  Status Delete(const std::string& id);
+  // Moves the owner's photo to the trash. kNotFound as Get, or when it is
+  // in the trash already.
+  Status Trash(const std::string& owner_id, const std::string& id);
+  // Takes the owner's photo out of the trash. kNotFound unless it is there.
+  Result<db::PhotoRecord> Restore(const std::string& owner_id, const std::string& id);
+  // The owner's trash, most recently deleted first.
+  Result<db::TrashPage> ListTrash(const std::string& owner_id,
+                                  const std::optional<db::TrashCursor>& after, int limit);
+  // When a photo in the trash is purged.
+  db::Clock::time_point PurgeTime(const db::PhotoRecord& photo) const;
+  // Deletes one photo of the owner's trash for good. kNotFound unless the
+  // photo is the owner's and in the trash.
+  Status PurgeFromTrash(const std::string& owner_id, const std::string& id);
+  // Purges the owner's whole trash; returns how many photos went.
+  Result<int64_t> EmptyTrash(const std::string& owner_id);
+  // Purges every photo (of any owner) in the trash past the retention time;
+  // returns how many went. Run periodically.
+  Result<int64_t> PurgeExpiredTrash();
 
-  // The derivative in `format`: from the cache, else the store, else made
-  // now from the original (WebP/AVIF variants are made on first request and
-  // stored). kNotFound when the photo does not exist.
-  Result<DerivativeBlob> GetDerivative(const std::string& id, DerivativeKind kind,
-                                       image::OutputFormat format);
+  // The derivative of the owner's photo in `format`: from the cache, else
+  // the store, else made now from the original (WebP/AVIF variants are made
+  // on first request and stored). kNotFound as Get.
+  Result<DerivativeBlob> GetDerivative(const std::string& owner_id, const std::string& id,
+                                       DerivativeKind kind, image::OutputFormat format);
 
-  // The derivative when it is in memory and its photo's row was seen
-  // recently, else null (then call GetDerivative). Never blocks: safe on
-  // network threads.
-  std::shared_ptr<const CachedDerivative> PeekDerivative(const std::string& id, DerivativeKind kind,
+  // The derivative of a photo the caller has already been allowed to see
+  // (through a share link).
+  Result<DerivativeBlob> GetDerivativeOf(const db::PhotoRecord& photo, DerivativeKind kind,
+                                         image::OutputFormat format);
+
+  // The derivative when it is in memory, belongs to `owner_id`, and its
+  // photo's row was seen recently; else null (then call GetDerivative).
+  // Never blocks: safe on network threads.
+  std::shared_ptr<const CachedDerivative> PeekDerivative(const std::string& owner_id,
+                                                         const std::string& id, DerivativeKind kind,
                                                          image::OutputFormat format);
 
   // A range of the original's bytes.
@@ -127,6 +165,11 @@ class PhotoService {
   Status PutAll(const std::vector<std::pair<std::string, std::string_view>>& blobs,
                 std::vector<std::string>* put_keys);
   void DeleteKeys(const std::vector<std::string>& keys);
+  // Removes the row, then every blob of the photo (a blob left behind by a
+  // failure is an orphan the sweeper removes).
+  Status Purge(const std::string& id);
+  Result<DerivativeBlob> LoadDerivative(const db::PhotoRecord& photo, const std::string& key,
+                                        DerivativeKind kind, image::OutputFormat format);
   std::vector<image::DerivativeSpec> UploadSpecs() const;
   image::DerivativeSpec SpecFor(DerivativeKind kind, image::OutputFormat format) const;
 
