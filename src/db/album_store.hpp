@@ -41,7 +41,10 @@ struct AlbumRecord {
   std::optional<std::string> cover_photo_id;  // always a photo in the album
   Clock::time_point created_at;
   Clock::time_point updated_at;  // last change to the album or its photos
-  int64_t photo_count = 0;       // computed on read; ignored by CreateAlbum
+  // Photos in the album outside the trash (a photo in the trash stays in
+  // its albums, hidden, until it is restored or purged). Computed on read;
+  // ignored by CreateAlbum.
+  int64_t photo_count = 0;
 
   bool operator==(const AlbumRecord&) const = default;
 };

@@ -145,6 +145,11 @@ TEST_P(AlbumStoreConformanceTest, AddsPhotosInOrderIdempotently) {
   EXPECT_EQ(albums().AddPhotos(a.id, {p[3].id, "no-such-photo"}, At(kBase + 4)).code(),
             ErrorCode::kNotFound);
   EXPECT_EQ(albums().GetAlbum(a.id)->photo_count, 4);
+  // A photo in the trash stays in the album but is not counted.
+  ASSERT_TRUE(photos().TrashPhoto(p[4].id, At(kBase + 5)).ok());
+  EXPECT_EQ(albums().GetAlbum(a.id)->photo_count, 3);
+  ASSERT_TRUE(photos().RestorePhoto(p[4].id).ok());
+  EXPECT_EQ(albums().GetAlbum(a.id)->photo_count, 4);
   EXPECT_EQ(albums().AddPhotos("no-such-album", {p[3].id}, At(kBase)).code(), ErrorCode::kNotFound);
   EXPECT_EQ(albums().AddPhotos(a.id, {""}, At(kBase)).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(albums().AddPhotos(a.id, std::vector<std::string>(1001, p[3].id), At(kBase)).code(),

@@ -39,6 +39,9 @@ struct ShareRecord {
   std::optional<Clock::time_point> expires_at;  // none: never expires
   std::optional<std::string> password_hash;     // argon2id; none: no password
   bool allow_download = false;                  // originals downloadable
+  // Camera details (make, model, lens, exposure, taken time) shown to
+  // visitors; GPS never is, whatever this says.
+  bool show_exif = false;
   Clock::time_point created_at;
   std::optional<Clock::time_point> revoked_at;
 

@@ -50,6 +50,7 @@ TEST_P(ShareStoreConformanceTest, RoundTripsSharesOfAlbumsAndPhotos) {
   of_album.expires_at = At(kBase + kHour);
   of_album.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
   of_album.allow_download = true;
+  of_album.show_exif = true;
   ShareRecord of_photo = MakeShare(owner.id, kBase + 1);
   of_photo.photo_id = photo.id;
   for (const ShareRecord* s : {&of_album, &of_photo}) {

@@ -15,10 +15,10 @@ namespace {
 
 #define SHARE_COLUMNS                                                            \
   "id, owner_id, token_hash, album_id, photo_id, expires_at_ms, password_hash, " \
-  "allow_download, created_at_ms, revoked_at_ms"
+  "allow_download, created_at_ms, revoked_at_ms, show_exif"
 
 constexpr std::string_view kInsertShare =
-    "INSERT INTO shares (" SHARE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "INSERT INTO shares (" SHARE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr std::string_view kGetShare = "SELECT " SHARE_COLUMNS " FROM shares WHERE id = ?1";
 constexpr std::string_view kFindLiveShare =
     "SELECT " SHARE_COLUMNS
@@ -48,6 +48,7 @@ ShareRecord ReadShare(const SqliteStatement& row) {
   s.allow_download = row.Int64(7) != 0;
   s.created_at = FromUnixMillis(row.Int64(8));
   if (!row.IsNull(9)) s.revoked_at = FromUnixMillis(row.Int64(9));
+  s.show_exif = row.Int64(10) != 0;
   return s;
 }
 
@@ -85,6 +86,7 @@ class SqliteShareStore final : public ShareStore {
                  st.Bind(8, int64_t{share.allow_download ? 1 : 0});
                  st.Bind(9, ToUnixMillis(share.created_at));
                  BindOptional(st, 10, share.revoked_at);
+                 st.Bind(11, int64_t{share.show_exif ? 1 : 0});
                }).status();
     if (s.code() == ErrorCode::kConflict) {
       return Status::NotFound("the owner, album or photo of share " + share.id);

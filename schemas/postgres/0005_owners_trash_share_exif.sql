@@ -17,3 +17,6 @@ CREATE INDEX photos_trash ON photos (owner_id, deleted_at_ms DESC, id DESC)
   WHERE deleted_at_ms IS NOT NULL;
 -- The purge of trash past its retention, across owners.
 CREATE INDEX photos_trash_expiry ON photos (deleted_at_ms) WHERE deleted_at_ms IS NOT NULL;
+
+-- Whether a share shows the camera details (EXIF without GPS) to visitors.
+ALTER TABLE shares ADD COLUMN show_exif BOOLEAN NOT NULL DEFAULT false;
