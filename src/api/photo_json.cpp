@@ -1,16 +1,53 @@
 #include "api/photo_json.hpp"
 
-#include <charconv>
-
-#include "common/crypto.hpp"
+#include "api/request_input.hpp"
 #include "common/time.hpp"
 
 namespace gallery::api {
 
-nlohmann::json PhotoJson(const db::PhotoRecord& photo, bool duplicate) {
-  const std::string base = "/api/v1/photos/" + photo.id;
+namespace {
+
+nlohmann::json TimeOrNull(const std::optional<db::Clock::time_point>& t) {
+  return t ? nlohmann::json(FormatRfc3339(*t)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json ExifObject(const db::PhotoRecord& photo) {
   nlohmann::json exif = nlohmann::json::parse(photo.exif_json, nullptr, /*allow_exceptions=*/false);
   if (!exif.is_object()) exif = nlohmann::json::object();
+  return exif;
+}
+
+}  // namespace
+
+nlohmann::json SharedPhotoJson(const db::PhotoRecord& photo, const db::ShareRecord& share,
+                               const std::string& token) {
+  const std::string base = "/api/v1/shared/" + token + "/photos/" + photo.id;
+  nlohmann::json exif = nlohmann::json::object();
+  if (share.show_exif) {
+    for (auto& [key, value] : ExifObject(photo).items()) {
+      if (key.rfind("gps", 0) != 0) exif[key] = value;
+    }
+  }
+  nlohmann::json urls = {{"thumb", base + "/thumb"}, {"preview", base + "/preview"}};
+  if (share.allow_download) urls["original"] = base + "/original";
+  return {
+      {"id", photo.id},
+      {"content_type", photo.content_type},
+      {"bytes", photo.bytes},
+      {"width", photo.width},
+      {"height", photo.height},
+      {"frames", photo.frames},
+      {"taken_at", share.show_exif ? TimeOrNull(photo.taken_at) : nlohmann::json(nullptr)},
+      {"exif", ExifObject(photo)},
+      {"deleted_at", TimeOrNull(photo.deleted_at)},
+      {"purge_at", photo.deleted_at ? TimeOrNull(purge_at) : nlohmann::json(nullptr)},
+      {"urls", std::move(urls)},
+  };
+}
+
+nlohmann::json PhotoJson(const db::PhotoRecord& photo, bool duplicate,
+                         std::optional<db::Clock::time_point> purge_at) {
+  const std::string base = "/api/v1/photos/" + photo.id;
   return {
       {"id", photo.id},
       {"filename", photo.filename},
@@ -19,12 +56,13 @@ nlohmann::json PhotoJson(const db::PhotoRecord& photo, bool duplicate) {
       {"width", photo.width},
       {"height", photo.height},
       {"frames", photo.frames},
-      {"taken_at",
-       photo.taken_at ? nlohmann::json(FormatRfc3339(*photo.taken_at)) : nlohmann::json(nullptr)},
+      {"taken_at", TimeOrNull(photo.taken_at)},
       {"uploaded_at", FormatRfc3339(photo.uploaded_at)},
       {"sha256", photo.sha256},
       {"duplicate", duplicate},
-      {"exif", std::move(exif)},
+      {"exif", ExifObject(photo)},
+      {"deleted_at", TimeOrNull(photo.deleted_at)},
+      {"purge_at", photo.deleted_at ? TimeOrNull(purge_at) : nlohmann::json(nullptr)},
       {"urls",
        {{"original", base + "/original"},
         {"thumb", base + "/thumb"},
@@ -33,24 +71,13 @@ nlohmann::json PhotoJson(const db::PhotoRecord& photo, bool duplicate) {
 }
 
 std::string EncodeCursor(const db::PhotoCursor& cursor) {
-  return Base64UrlEncode(std::to_string(ToUnixMillis(cursor.sort_time)) + ":" + cursor.id);
+  return EncodeKeyCursor(ToUnixMillis(cursor.sort_time), cursor.id);
 }
 
 std::optional<db::PhotoCursor> DecodeCursor(const std::string& text) {
-  std::string raw;
-  if (text.size() > 200 || !Base64UrlDecode(text, &raw)) return std::nullopt;
-  size_t colon = raw.find(':');
-  if (colon == std::string::npos || colon + 1 >= raw.size()) return std::nullopt;
-  int64_t ms = 0;
-  auto [ptr, ec] = std::from_chars(raw.data(), raw.data() + colon, ms);
-  if (ec != std::errc() || ptr != raw.data() + colon) return std::nullopt;
-  std::string id = raw.substr(colon + 1);
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_';
-    if (!ok) return std::nullopt;
-  }
-  return db::PhotoCursor{FromUnixMillis(ms), std::move(id)};
+  auto key = DecodeKeyCursor(text);
+  if (!key) return std::nullopt;
+  return db::PhotoCursor{FromUnixMillis(key->first), std::move(key->second)};
 }
 
 }  // namespace gallery::api

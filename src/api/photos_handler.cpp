@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <optional>
 
+#include "api/authenticated.hpp"
 #include "api/photo_json.hpp"
+#include "api/request_input.hpp"
 #include "common/log.hpp"
 #include "common/mapped_file.hpp"
 #include "http/multipart.hpp"
@@ -24,8 +26,6 @@ using http::Request;
 using http::Response;
 namespace field = boost::beast::http;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 200;
 constexpr uint64_t kOriginalChunkBytes = 4ull << 20;
 
 // Prefixes a part's error with which file it was, keeping the code.
@@ -146,7 +146,10 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
 
   router.Add(
       http::Verb::post, "/api/v1/photos",
-      [&ctx](Request& req) -> asio::awaitable<Response> {
+      Authenticated(
+          ctx,
+          [&ctx](Request& req, const Principal& who) -> asio::awaitable<Response> {
+        const service::Uploader uploader{who.user_id, who.quota_bytes};
         Result<std::string> boundary = http::MultipartBoundary(req.Header("Content-Type"));
         if (!boundary.ok()) co_return http::ProblemResponse(boundary.status(), req);
 
@@ -175,13 +178,16 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
         }
 
         // Refuse the whole batch before storing any of it when a file is
-        // plainly unacceptable (format, size, pixel limit, name).
-        Status precheck = co_await http::Offload(ctx.blocking, [&ctx, &files] {
+        // plainly unacceptable (format, size, pixel limit, name) or the
+        // batch cannot fit in the uploader's quota.
+        Status precheck = co_await http::Offload(ctx.blocking, [&ctx, &files, &uploader] {
+          uint64_t total = 0;
           for (size_t i = 0; i < files.size(); ++i) {
             Status s = ctx.photos.Precheck(files[i]);
             if (!s.ok()) return ForPart(s, i, files[i].filename);
+            total += files[i].bytes.size();
           }
-          return Status::Ok();
+          return ctx.photos.CheckQuota(uploader, total);
         });
         if (!precheck.ok()) co_return http::ProblemResponse(precheck, req);
 
@@ -190,7 +196,7 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
         for (size_t i = 0; i < files.size(); ++i) {
           const service::UploadFile& file = files[i];
           Result<service::UploadResult> result = co_await http::Offload(
-              ctx.blocking, [&ctx, &file] { return ctx.photos.Upload(file); });
+              ctx.blocking, [&ctx, &file, &uploader] { return ctx.photos.Upload(uploader, file); });
           if (!result.ok()) {
             Status s = ForPart(result.status(), i, file.filename);
             LogInfo("upload refused", {{"request_id", req.request_id}, {"error", s.message()}});
@@ -204,67 +210,108 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
             co_return r;
           }
           any_new = any_new || !result->duplicate;
-          photos.push_back(PhotoJson(result->photo, result->duplicate));
+          photos.push_back(OwnerPhotoJson(ctx, result->photo, result->duplicate));
         }
         co_return http::JsonResponse(any_new ? HttpStatus::created : HttpStatus::ok,
                                      {{"photos", std::move(photos)}});
-      },
+      }),
       upload_options);
 
-  router.Add(http::Verb::get, "/api/v1/photos", [&ctx](Request& req) -> asio::awaitable<Response> {
-    int limit = kDefaultPageSize;
-    if (auto text = req.QueryParam("limit")) {
-      auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-      if (ec != std::errc() || ptr != text->data() + text->size() || limit < 1 ||
-          limit > kMaxPageSize) {
-        co_return http::ProblemResponse(
-            ErrorCode::kInvalidArgument,
-            "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize), req);
-      }
-    }
-    std::optional<db::PhotoCursor> after;
-    if (auto cursor = req.QueryParam("cursor"); cursor && !cursor->empty()) {
-      after = DecodeCursor(*cursor);
-      if (!after) {
-        co_return http::ProblemResponse(ErrorCode::kInvalidArgument,
-                                        "cursor is not one this server issued", req);
-      }
-    }
-    Result<db::PhotoPage> page = co_await http::Offload(
-        ctx.blocking, [&ctx, &after, limit] { return ctx.photos.List(after, limit); });
-    if (!page.ok()) co_return http::ProblemResponse(page.status(), req);
-    nlohmann::json photos = nlohmann::json::array();
-    for (const auto& p : page->photos) photos.push_back(PhotoJson(p));
-    co_return http::JsonResponse(
-        HttpStatus::ok,
-        {{"photos", std::move(photos)},
-         {"next_cursor", page->next ? nlohmann::json(EncodeCursor(*page->next)) : nullptr}});
-  });
+  router.Add(
+      http::Verb::get, "/api/v1/photos",
+      Authenticated(ctx, [&ctx](Request& req, const Principal& who) -> asio::awaitable<Response> {
+        Result<int> limit = PageLimit(req);
+        if (!limit.ok()) co_return http::ProblemResponse(limit.status(), req);
+        std::optional<db::PhotoCursor> after;
+        if (auto cursor = req.QueryParam("cursor"); cursor && !cursor->empty()) {
+          after = DecodeCursor(*cursor);
+          if (!after) {
+            co_return http::ProblemResponse(ErrorCode::kInvalidArgument,
+                                            "cursor is not one this server issued", req);
+          }
+        }
+        const int n = *limit;
+        Result<db::PhotoPage> page = co_await http::Offload(ctx.blocking, [&ctx, &who, &after, n] {
+          return ctx.photos.List(who.user_id, after, n);
+        });
+        if (!page.ok()) co_return http::ProblemResponse(page.status(), req);
+        nlohmann::json photos = nlohmann::json::array();
+        for (const auto& p : page->photos) photos.push_back(PhotoJson(p));
+        co_return http::JsonResponse(
+            HttpStatus::ok,
+            {{"photos", std::move(photos)},
+             {"next_cursor", page->next ? nlohmann::json(EncodeCursor(*page->next)) : nullptr}});
+      }));
 
-  router.Add(http::Verb::get, "/api/v1/photos/{id}",
-             [&ctx](Request& req) -> asio::awaitable<Response> {
-               std::string id = req.PathParam("id");
-               Result<db::PhotoRecord> photo =
-                   co_await http::Offload(ctx.blocking, [&ctx, &id] { return ctx.photos.Get(id); });
-               if (!photo.ok()) co_return http::ProblemResponse(photo.status(), req);
-               co_return http::JsonResponse(HttpStatus::ok, PhotoJson(*photo));
-             });
+  router.Add(
+      http::Verb::get, "/api/v1/photos/{id}",
+      Authenticated(ctx, [&ctx](Request& req, const Principal& who) -> asio::awaitable<Response> {
+        std::string id = req.PathParam("id");
+        Result<db::PhotoRecord> photo = co_await http::Offload(
+            ctx.blocking, [&ctx, &who, &id] { return ctx.photos.Get(who.user_id, id); });
+        if (!photo.ok()) co_return http::ProblemResponse(photo.status(), req);
+        co_return http::JsonResponse(HttpStatus::ok, OwnerPhotoJson(ctx, *photo));
+      }));
 
-  router.Add(http::Verb::delete_, "/api/v1/photos/{id}",
-             [&ctx](Request& req) -> asio::awaitable<Response> {
-               std::string id = req.PathParam("id");
-               Status s = co_await http::Offload(ctx.blocking,
-                                                 [&ctx, &id] { return ctx.photos.Delete(id); });
-               if (!s.ok()) co_return http::ProblemResponse(s, req);
-               co_return http::EmptyResponse(HttpStatus::no_content);
-             });
+  // Deleting moves the photo to the trash (see trash_handler.hpp).
+  router.Add(
+      http::Verb::delete_, "/api/v1/photos/{id}",
+      Authenticated(ctx, [&ctx](Request& req, const Principal& who) -> asio::awaitable<Response> {
+        std::string id = req.PathParam("id");
+        Status s = co_await http::Offload(
+            ctx.blocking, [&ctx, &who, &id] { return ctx.photos.Trash(who.user_id, id); });
+        if (!s.ok()) co_return http::ProblemResponse(s, req);
+        co_return http::EmptyResponse(HttpStatus::no_content);
+      }));
 
-  router.Add(http::Verb::get, "/api/v1/photos/{id}/original",
-             [&ctx](Request& req) -> asio::awaitable<Response> {
-               std::string id = req.PathParam("id");
-               Result<db::PhotoRecord> photo =
-                   co_await http::Offload(ctx.blocking, [&ctx, &id] { return ctx.photos.Get(id); });
-               if (!photo.ok()) co_return http::ProblemResponse(photo.status(), req);
+  router.Add(
+      http::Verb::get, "/api/v1/photos/{id}/original",
+      Authenticated(ctx, [&ctx](Request& req, const Principal& who) -> asio::awaitable<Response> {
+        std::string id = req.PathParam("id");
+        Result<db::PhotoRecord> photo = co_await http::Offload(
+            ctx.blocking, [&ctx, &who, &id] { return ctx.photos.Get(who.user_id, id); });
+        if (!photo.ok()) co_return http::ProblemResponse(photo.status(), req);
+        co_return co_await OriginalResponse(ctx, req, *photo, photo->filename);
+      }));
+
+  for (service::DerivativeKind kind :
+       {service::DerivativeKind::kThumb, service::DerivativeKind::kPreview}) {
+    std::string pattern = "/api/v1/photos/{id}/" + std::string(service::DerivativeKindName(kind));
+    router.Add(
+        http::Verb::get, pattern,
+        Authenticated(ctx,
+                      [&ctx, kind](Request& req, const Principal& who) -> asio::awaitable<Response> {
+                        Result<image::OutputFormat> format = ChooseDerivativeFormat(req);
+                        if (!format.ok()) co_return http::ProblemResponse(format.status(), req);
+                        std::string id = req.PathParam("id");
+                        image::OutputFormat f = *format;
+                        // Hot derivatives are answered on this thread, without a pool hop.
+                        std::shared_ptr<const service::CachedDerivative> data =
+                            ctx.photos.PeekDerivative(who.user_id, id, kind, f);
+                        if (!data) {
+                          Result<service::DerivativeBlob> blob =
+                              co_await http::Offload(ctx.blocking, [&ctx, &who, &id, kind, f] {
+                                return ctx.photos.GetDerivative(who.user_id, id, kind, f);
+                              });
+                          if (!blob.ok()) co_return http::ProblemResponse(blob.status(), req);
+                          data = std::move(blob->data);
+                        }
+                        co_return DerivativeResponse(req, std::move(data), /*shared=*/false);
+                      }));
+  }
+}
+
+nlohmann::json OwnerPhotoJson(ApiContext& ctx, const db::PhotoRecord& photo, bool duplicate) {
+  std::optional<db::Clock::time_point> purge_at;
+  if (photo.trashed()) purge_at = ctx.photos.PurgeTime(photo);
+  return PhotoJson(photo, duplicate, purge_at);
+}
+
+asio::awaitable<Response> OriginalResponse(ApiContext& ctx, const Request& req,
+                                           const db::PhotoRecord& photo_record,
+                                           const std::string& download_name) {
+  const db::PhotoRecord* photo = &photo_record;
+  {
                const std::string etag = "\"" + photo->sha256 + "\"";
 
                if (ctx.options.redirect_originals) {
@@ -303,7 +350,7 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
                Response r;
                r.msg.result(partial ? HttpStatus::partial_content : HttpStatus::ok);
                r.msg.set(field::field::content_type, photo->content_type);
-               r.msg.set(field::field::content_disposition, ContentDisposition(photo->filename));
+               r.msg.set(field::field::content_disposition, ContentDisposition(download_name));
                r.msg.set(field::field::accept_ranges, "bytes");
                r.msg.set(field::field::etag, etag);
                r.msg.set(field::field::cache_control, "private, max-age=31536000, immutable");
@@ -317,42 +364,29 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
                r.stream = std::move(source);
                r.stream_length = span.length;
                co_return r;
-             });
-
-  for (service::DerivativeKind kind :
-       {service::DerivativeKind::kThumb, service::DerivativeKind::kPreview}) {
-    std::string pattern = "/api/v1/photos/{id}/" + std::string(service::DerivativeKindName(kind));
-    router.Add(http::Verb::get, pattern, [&ctx, kind](Request& req) -> asio::awaitable<Response> {
-      Result<image::OutputFormat> format = ChooseDerivativeFormat(req);
-      if (!format.ok()) co_return http::ProblemResponse(format.status(), req);
-      std::string id = req.PathParam("id");
-      image::OutputFormat f = *format;
-      // Hot derivatives are answered on this thread, without a pool hop.
-      std::shared_ptr<const service::CachedDerivative> data =
-          ctx.photos.PeekDerivative(id, kind, f);
-      if (!data) {
-        Result<service::DerivativeBlob> blob = co_await http::Offload(
-            ctx.blocking, [&ctx, &id, kind, f] { return ctx.photos.GetDerivative(id, kind, f); });
-        if (!blob.ok()) co_return http::ProblemResponse(blob.status(), req);
-        data = std::move(blob->data);
-      }
-      const service::CachedDerivative& d = *data;
-      Response r;
-      if (http::IfNoneMatchHits(req, d.etag)) {
-        r.msg.result(HttpStatus::not_modified);
-      } else {
-        r.msg.result(HttpStatus::ok);
-        r.msg.set(field::field::content_type, d.content_type);
-        // Shares the cached bytes (aliasing the entry) instead of copying.
-        r.shared_body = std::shared_ptr<const std::string>(data, &data->bytes);
-      }
-      r.msg.set(field::field::etag, d.etag);
-      r.msg.set(field::field::cache_control, "public, max-age=31536000, immutable");
-      r.msg.set(field::field::vary, "Accept");
-      r.msg.set("X-Content-Type-Options", "nosniff");
-      co_return r;
-    });
   }
+}
+
+Response DerivativeResponse(const Request& req,
+                            std::shared_ptr<const service::CachedDerivative> data, bool shared) {
+  const service::CachedDerivative& d = *data;
+  Response r;
+  if (http::IfNoneMatchHits(req, d.etag)) {
+    r.msg.result(HttpStatus::not_modified);
+  } else {
+    r.msg.result(HttpStatus::ok);
+    r.msg.set(field::field::content_type, d.content_type);
+    // Shares the cached bytes (aliasing the entry) instead of copying.
+    r.shared_body = std::shared_ptr<const std::string>(data, &data->bytes);
+  }
+  r.msg.set(field::field::etag, d.etag);
+  // Only the browser may keep it: the answer depends on who asks. A share
+  // visitor's copy must stop once the link is revoked, so it is revalidated.
+  r.msg.set(field::field::cache_control,
+            shared ? "private, no-cache" : "private, max-age=31536000, immutable");
+  r.msg.set(field::field::vary, "Accept");
+  r.msg.set("X-Content-Type-Options", "nosniff");
+  return r;
 }
 
 }  // namespace gallery::api

@@ -1,0 +1,43 @@
+#pragma once
+
+// Authenticated(ctx, handler): a route handler that first establishes who
+// the caller is (Authenticate: session cookie with CSRF for changes, or a
+// Bearer token) and answers 401/403 itself when that fails, so that no
+// authenticated route can forget the check.
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+
+#include "api/api_context.hpp"
+#include "api/authenticate.hpp"
+#include "http/message.hpp"
+#include "http/problem.hpp"
+#include "http/router.hpp"
+
+namespace gallery::api {
+
+using PrincipalHandler = std::function<boost::asio::awaitable<http::Response>(
+    http::Request&, const Principal&)>;
+
+inline http::Handler Authenticated(ApiContext& ctx, PrincipalHandler handler) {
+  return [&ctx, handler = std::move(handler)](
+             http::Request& req) -> boost::asio::awaitable<http::Response> {
+    Result<Principal> who = co_await Authenticate(ctx, req);
+    if (!who.ok()) co_return http::ProblemResponse(who.status(), req);
+    co_return co_await handler(req, *who);
+  };
+}
+
+// The same for routes only admins may use: others get 403.
+inline http::Handler AdminOnly(ApiContext& ctx, PrincipalHandler handler) {
+  return Authenticated(ctx, [handler = std::move(handler)](http::Request& req,
+                                                           const Principal& who)
+                                -> boost::asio::awaitable<http::Response> {
+    if (!who.admin()) {
+      co_return http::ProblemResponse(ErrorCode::kForbidden, "Only an admin may do this", req);
+    }
+    co_return co_await handler(req, who);
+  });
+}
+
+}  // namespace gallery::api
