@@ -114,6 +114,14 @@ class UserStore {
   // quota_bytes is negative.
   virtual Status CreateUser(const UserRecord& user) = 0;
 
+  // CreateUser, but only into an empty store: the bootstrap of the first
+  // admin. The emptiness check and the insert are one atomic step, even when
+  // several processes sharing the database race: exactly one of them creates
+  // its user. kAlreadyExists (store unchanged) when any user exists; the
+  // other errors as CreateUser (the input is checked first, so an invalid
+  // user is kInvalidArgument whatever the store holds).
+  virtual Status CreateFirstUser(const UserRecord& user) = 0;
+
   // kNotFound when no such user.
   virtual Result<UserRecord> GetUser(const std::string& id) = 0;
 
