@@ -12,7 +12,8 @@
 // database, not in the process. Methods block: call them from a blocking
 // pool.
 //
-// Implementations: NewSqliteUserStore (sqlite/sqlite_database.hpp). Every
+// Implementations: NewSqliteUserStore (sqlite/sqlite_database.hpp) and
+// NewPostgresUserStore (postgres/postgres_database.hpp). Every
 // implementation passes the one conformance suite
 // (UserStoreConformanceTest in account_stores_conformance_testing.hpp).
 //
