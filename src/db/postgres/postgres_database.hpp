@@ -7,6 +7,7 @@
 //   Result<std::shared_ptr<PostgresDatabase>> db = OpenPostgresDatabase(options);
 //   std::unique_ptr<MetadataStore> photos = NewPostgresMetadataStore(*db);
 //   std::unique_ptr<UserStore> users = NewPostgresUserStore(*db);
+//   std::unique_ptr<AlbumStore> albums = NewPostgresAlbumStore(*db);
 //
 // Each store shares ownership of the handle, so they may be destroyed in any
 // order.
@@ -16,6 +17,7 @@
 #include <span>
 
 #include "common/status.hpp"
+#include "db/album_store.hpp"
 #include "db/metadata_store.hpp"
 #include "db/postgres/pg_connection.hpp"
 #include "db/postgres/pg_pool.hpp"
@@ -65,5 +67,6 @@ Result<std::shared_ptr<PostgresDatabase>> OpenPostgresDatabase(const PostgresOpt
 // The stores over an opened database. Each keeps `db` alive.
 std::unique_ptr<MetadataStore> NewPostgresMetadataStore(std::shared_ptr<PostgresDatabase> db);
 std::unique_ptr<UserStore> NewPostgresUserStore(std::shared_ptr<PostgresDatabase> db);
+std::unique_ptr<AlbumStore> NewPostgresAlbumStore(std::shared_ptr<PostgresDatabase> db);
 
 }  // namespace gallery::db
