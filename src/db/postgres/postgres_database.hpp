@@ -8,6 +8,7 @@
 //   std::unique_ptr<MetadataStore> photos = NewPostgresMetadataStore(*db);
 //   std::unique_ptr<UserStore> users = NewPostgresUserStore(*db);
 //   std::unique_ptr<AlbumStore> albums = NewPostgresAlbumStore(*db);
+//   std::unique_ptr<ShareStore> shares = NewPostgresShareStore(*db);
 //
 // Each store shares ownership of the handle, so they may be destroyed in any
 // order.
@@ -22,6 +23,7 @@
 #include "db/postgres/pg_connection.hpp"
 #include "db/postgres/pg_pool.hpp"
 #include "db/postgres/postgres_metadata_store.hpp"  // PostgresOptions
+#include "db/share_store.hpp"
 #include "db/user_store.hpp"
 
 namespace gallery::db {
@@ -68,5 +70,6 @@ Result<std::shared_ptr<PostgresDatabase>> OpenPostgresDatabase(const PostgresOpt
 std::unique_ptr<MetadataStore> NewPostgresMetadataStore(std::shared_ptr<PostgresDatabase> db);
 std::unique_ptr<UserStore> NewPostgresUserStore(std::shared_ptr<PostgresDatabase> db);
 std::unique_ptr<AlbumStore> NewPostgresAlbumStore(std::shared_ptr<PostgresDatabase> db);
+std::unique_ptr<ShareStore> NewPostgresShareStore(std::shared_ptr<PostgresDatabase> db);
 
 }  // namespace gallery::db
