@@ -16,7 +16,8 @@
 // changes to one album are serialised, so concurrent AddPhotos append in
 // some order without interleaving positions. Methods block.
 //
-// Implementations: NewSqliteAlbumStore (sqlite/sqlite_database.hpp). Every
+// Implementations: NewSqliteAlbumStore (sqlite/sqlite_database.hpp) and
+// NewPostgresAlbumStore (postgres/postgres_database.hpp). Every
 // implementation passes the one conformance suite
 // (AlbumStoreConformanceTest in account_stores_conformance_testing.hpp).
 //

@@ -13,7 +13,8 @@
 // external locking, also by several processes sharing one database. Methods
 // block.
 //
-// Implementations: NewSqliteShareStore (sqlite/sqlite_database.hpp). Every
+// Implementations: NewSqliteShareStore (sqlite/sqlite_database.hpp) and
+// NewPostgresShareStore (postgres/postgres_database.hpp). Every
 // implementation passes the one conformance suite
 // (ShareStoreConformanceTest in account_stores_conformance_testing.hpp).
 //

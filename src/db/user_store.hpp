@@ -12,7 +12,8 @@
 // database, not in the process. Methods block: call them from a blocking
 // pool.
 //
-// Implementations: NewSqliteUserStore (sqlite/sqlite_database.hpp). Every
+// Implementations: NewSqliteUserStore (sqlite/sqlite_database.hpp) and
+// NewPostgresUserStore (postgres/postgres_database.hpp). Every
 // implementation passes the one conformance suite
 // (UserStoreConformanceTest in account_stores_conformance_testing.hpp).
 //
@@ -113,6 +114,14 @@ class UserStore {
   // normalised email is empty, longer than 320 bytes or has no '@', or
   // quota_bytes is negative.
   virtual Status CreateUser(const UserRecord& user) = 0;
+
+  // CreateUser, but only into an empty store: the bootstrap of the first
+  // admin. The emptiness check and the insert are one atomic step, even when
+  // several processes sharing the database race: exactly one of them creates
+  // its user. kAlreadyExists (store unchanged) when any user exists; the
+  // other errors as CreateUser (the input is checked first, so an invalid
+  // user is kInvalidArgument whatever the store holds).
+  virtual Status CreateFirstUser(const UserRecord& user) = 0;
 
   // kNotFound when no such user.
   virtual Result<UserRecord> GetUser(const std::string& id) = 0;

@@ -103,6 +103,70 @@ TEST_P(UserStoreConformanceTest, RejectsInvalidUsersAndStaysUnchanged) {
   EXPECT_EQ(*users().CountUsers(), 0);
 }
 
+TEST_P(UserStoreConformanceTest, CreatesTheFirstUserOnlyIntoAnEmptyStore) {
+  UserRecord first = MakeTestUser(At(kBase));
+  first.email = " First@Example.COM";
+  first.role = UserRole::kAdmin;
+  ASSERT_TRUE(users().CreateFirstUser(first).ok());
+  first.email = "first@example.com";
+  EXPECT_EQ(*users().GetUser(first.id), first) << "stored like CreateUser, email normalised";
+
+  UserRecord second = MakeTestUser(At(kBase + 1));
+  second.role = UserRole::kAdmin;
+  EXPECT_EQ(users().CreateFirstUser(second).code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(users().GetUser(second.id).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*users().CountUsers(), 1);
+  EXPECT_TRUE(users().CreateUser(second).ok()) << "CreateUser is not limited";
+  EXPECT_EQ(*users().CountUsers(), 2);
+}
+
+TEST_P(UserStoreConformanceTest, CreateFirstUserRefusesWhenAnyUserExists) {
+  UserRecord existing = AddUser();
+  ASSERT_TRUE(users().SetDisabled(existing.id, true).ok());
+  UserRecord u = MakeTestUser(At(kBase));
+  EXPECT_EQ(users().CreateFirstUser(u).code(), ErrorCode::kAlreadyExists)
+      << "a disabled user counts too";
+  EXPECT_EQ(users().FindUserByEmail(u.email).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*users().CountUsers(), 1);
+}
+
+TEST_P(UserStoreConformanceTest, CreateFirstUserChecksItsInputLikeCreateUser) {
+  UserRecord no_at = MakeTestUser(At(kBase));
+  no_at.email = "admin.example.com";
+  EXPECT_EQ(users().CreateFirstUser(no_at).code(), ErrorCode::kInvalidArgument);
+  UserRecord no_hash = MakeTestUser(At(kBase));
+  no_hash.password_hash.clear();
+  EXPECT_EQ(users().CreateFirstUser(no_hash).code(), ErrorCode::kInvalidArgument);
+  UserRecord negative = MakeTestUser(At(kBase));
+  negative.quota_bytes = -1;
+  EXPECT_EQ(users().CreateFirstUser(negative).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(*users().CountUsers(), 0);
+  AddUser();
+  EXPECT_EQ(users().CreateFirstUser(no_at).code(), ErrorCode::kInvalidArgument)
+      << "the input is checked before the store";
+}
+
+TEST_P(UserStoreConformanceTest, ConcurrentFirstUsersLetExactlyOneWin) {
+  std::vector<std::thread> threads;
+  std::atomic<int> won{0};
+  std::atomic<int> other{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      // Different ids and emails: only the emptiness rule can stop them.
+      Status s = users().CreateFirstUser(MakeTestUser(At(kBase)));
+      if (s.ok()) {
+        ++won;
+      } else if (s.code() != ErrorCode::kAlreadyExists) {
+        ++other;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(*users().CountUsers(), 1);
+}
+
 TEST_P(UserStoreConformanceTest, ListsUsersByEmailWithoutGapsOrDuplicates) {
   std::vector<std::string> emails;
   for (int i = 0; i < 23; ++i) {

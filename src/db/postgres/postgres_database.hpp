@@ -6,6 +6,9 @@
 //
 //   Result<std::shared_ptr<PostgresDatabase>> db = OpenPostgresDatabase(options);
 //   std::unique_ptr<MetadataStore> photos = NewPostgresMetadataStore(*db);
+//   std::unique_ptr<UserStore> users = NewPostgresUserStore(*db);
+//   std::unique_ptr<AlbumStore> albums = NewPostgresAlbumStore(*db);
+//   std::unique_ptr<ShareStore> shares = NewPostgresShareStore(*db);
 //
 // Each store shares ownership of the handle, so they may be destroyed in any
 // order.
@@ -15,10 +18,13 @@
 #include <span>
 
 #include "common/status.hpp"
+#include "db/album_store.hpp"
 #include "db/metadata_store.hpp"
 #include "db/postgres/pg_connection.hpp"
 #include "db/postgres/pg_pool.hpp"
 #include "db/postgres/postgres_metadata_store.hpp"  // PostgresOptions
+#include "db/share_store.hpp"
+#include "db/user_store.hpp"
 
 namespace gallery::db {
 
@@ -60,8 +66,10 @@ class PostgresDatabase final {
 // (postgres_metadata_store.hpp). Connections are opened on demand.
 Result<std::shared_ptr<PostgresDatabase>> OpenPostgresDatabase(const PostgresOptions& options);
 
-// The stores over an opened database. Each keeps `db` alive. (The user,
-// album and share stores over PostgreSQL are not written yet.)
+// The stores over an opened database. Each keeps `db` alive.
 std::unique_ptr<MetadataStore> NewPostgresMetadataStore(std::shared_ptr<PostgresDatabase> db);
+std::unique_ptr<UserStore> NewPostgresUserStore(std::shared_ptr<PostgresDatabase> db);
+std::unique_ptr<AlbumStore> NewPostgresAlbumStore(std::shared_ptr<PostgresDatabase> db);
+std::unique_ptr<ShareStore> NewPostgresShareStore(std::shared_ptr<PostgresDatabase> db);
 
 }  // namespace gallery::db

@@ -28,6 +28,7 @@ constexpr std::string_view kListUsersFirst =
 constexpr std::string_view kListUsersAfter =
     "SELECT " USER_COLUMNS " FROM users WHERE email > ?1 ORDER BY email LIMIT ?2";
 constexpr std::string_view kCountUsers = "SELECT count(*) FROM users";
+constexpr std::string_view kAnyUser = "SELECT 1 FROM users LIMIT 1";
 constexpr std::string_view kUpdatePasswordHash =
     "UPDATE users SET password_hash = ?2 WHERE id = ?1";
 constexpr std::string_view kUpdateRole = "UPDATE users SET role = ?2 WHERE id = ?1";
@@ -117,6 +118,21 @@ void BindOptionalTime(SqliteStatement& stmt, int index, const std::optional<Cloc
   }
 }
 
+// Inserts `u`, already normalised and checked.
+Status InsertUser(SqliteConnection& conn, const UserRecord& u) {
+  return SqliteRun(conn, kInsertUser,
+                   [&](SqliteStatement& s) {
+                     s.Bind(1, u.id);
+                     s.Bind(2, u.email);
+                     s.Bind(3, u.password_hash);
+                     s.Bind(4, UserRoleName(u.role));
+                     s.Bind(5, u.quota_bytes);
+                     s.Bind(6, ToUnixMillis(u.created_at));
+                     s.Bind(7, int64_t{u.disabled ? 1 : 0});
+                   })
+      .status();
+}
+
 class SqliteUserStore final : public UserStore {
  public:
   explicit SqliteUserStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
@@ -125,17 +141,22 @@ class SqliteUserStore final : public UserStore {
     UserRecord u = user;
     u.email = NormalizeEmail(user.email);
     GALLERY_RETURN_IF_ERROR(CheckUserForCreate(u));
-    return Write(kInsertUser,
-                 [&](SqliteStatement& s) {
-                   s.Bind(1, u.id);
-                   s.Bind(2, u.email);
-                   s.Bind(3, u.password_hash);
-                   s.Bind(4, UserRoleName(u.role));
-                   s.Bind(5, u.quota_bytes);
-                   s.Bind(6, ToUnixMillis(u.created_at));
-                   s.Bind(7, int64_t{u.disabled ? 1 : 0});
-                 })
-        .status();
+    SqliteDatabase::WriterLock writer(db_.get());
+    return InsertUser(*writer, u);
+  }
+
+  Status CreateFirstUser(const UserRecord& user) override {
+    UserRecord u = user;
+    u.email = NormalizeEmail(user.email);
+    GALLERY_RETURN_IF_ERROR(CheckUserForCreate(u));
+    // BEGIN IMMEDIATE takes the file's write lock before the count, so no
+    // other connection (of any process) can insert between the two.
+    return db_->WriteTransaction([&](SqliteConnection& conn) -> Status {
+      Result<std::optional<int64_t>> any = SqliteQueryInt(conn, kAnyUser);
+      if (!any.ok()) return any.status();
+      if (*any) return Status::AlreadyExists("a user exists already");
+      return InsertUser(conn, u);
+    });
   }
 
   Result<UserRecord> GetUser(const std::string& id) override {
@@ -155,18 +176,10 @@ class SqliteUserStore final : public UserStore {
     int index = 1;
     if (after) stmt->Bind(index++, *after);
     stmt->Bind(index, int64_t{limit} + 1);  // one more tells whether a page follows
-    UserPage page;
-    while (true) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (static_cast<int>(page.users.size()) == limit) {
-        page.next = page.users.back().email;
-        break;
-      }
-      page.users.push_back(ReadUser(*stmt));
-    }
-    return page;
+    auto page = SqliteReadPage<std::string>(*stmt, limit, ReadUser,
+                                            [](const UserRecord& u) { return u.email; });
+    if (!page.ok()) return page.status();
+    return UserPage{std::move(page->first), std::move(page->second)};
   }
 
   Result<int64_t> CountUsers() override { return Count(kCountUsers, {}); }
