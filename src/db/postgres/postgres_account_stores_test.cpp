@@ -25,6 +25,7 @@ using std::chrono::milliseconds;
 using testing::AlbumStoreConformanceTest;
 using testing::MakeTestPhoto;
 using testing::MakeTestUser;
+using testing::MetadataStoreConformanceTest;
 using testing::PostgresTestServer;
 using testing::ShareStoreConformanceTest;
 using testing::StoreSet;
@@ -80,6 +81,8 @@ StoreSet MakeFreshPostgresStores() {
 
 const StoreSetFactory kPostgres{"Postgres", MakeFreshPostgresStores};
 
+INSTANTIATE_TEST_SUITE_P(Postgres, MetadataStoreConformanceTest, ::testing::Values(kPostgres),
+                         testing::StoreSetFactoryName);
 INSTANTIATE_TEST_SUITE_P(Postgres, UserStoreConformanceTest, ::testing::Values(kPostgres),
                          testing::StoreSetFactoryName);
 INSTANTIATE_TEST_SUITE_P(Postgres, AlbumStoreConformanceTest, ::testing::Values(kPostgres),
@@ -222,7 +225,7 @@ TEST_F(PostgresAccountStoresTest, AddsFromTwoInstancesToOneAlbumNeverInterleave)
     calls.resize(kCalls);
     for (auto& call : calls) {
       for (int i = 0; i < kPerCall; ++i) {
-        PhotoRecord p = MakeTestPhoto(Clock::now());
+        PhotoRecord p = MakeTestPhoto(owner.id, Clock::now());
         ASSERT_TRUE(instances[0].photos->InsertPhoto(p).ok());
         call.push_back(p.id);
       }

@@ -26,7 +26,8 @@ namespace {
 
 #define ALBUM_SELECT                                                                     \
   "SELECT a.id, a.owner_id, a.title, a.description, a.cover_photo_id, a.created_at_ms, " \
-  "a.updated_at_ms, (SELECT count(*) FROM album_photos ap WHERE ap.album_id = a.id) "    \
+  "a.updated_at_ms, (SELECT count(*) FROM album_photos ap JOIN photos p ON p.id = "      \
+  "ap.photo_id WHERE ap.album_id = a.id AND p.deleted_at_ms IS NULL) "                   \
   "FROM albums a "
 
 constexpr PgStatement kInsertAlbum{

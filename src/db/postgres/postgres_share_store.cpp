@@ -15,11 +15,11 @@ namespace {
 
 #define SHARE_COLUMNS                                                            \
   "id, owner_id, token_hash, album_id, photo_id, expires_at_ms, password_hash, " \
-  "allow_download, created_at_ms, revoked_at_ms"
+  "allow_download, created_at_ms, revoked_at_ms, show_exif"
 
 constexpr PgStatement kInsertShare{"gallery_shares_insert",
                                    "INSERT INTO shares (" SHARE_COLUMNS
-                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
+                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"};
 constexpr PgStatement kGetShare{"gallery_shares_get",
                                 "SELECT " SHARE_COLUMNS " FROM shares WHERE id = $1"};
 constexpr PgStatement kFindLiveShare{"gallery_shares_find_live",
@@ -54,6 +54,7 @@ ShareRecord ReadShare(PgRow& row) {
   s.allow_download = row.Bool(7);
   s.created_at = row.Millis(8);
   s.revoked_at = row.OptionalMillis(9);
+  s.show_exif = row.Bool(10);
   return s;
 }
 
@@ -72,7 +73,8 @@ class PostgresShareStore final : public ShareStore {
                               share.password_hash,
                               PgBool(share.allow_download),
                               PgMillis(share.created_at),
-                              PgOptionalMillis(share.revoked_at)};
+                              PgOptionalMillis(share.revoked_at),
+                              PgBool(share.show_exif)};
     Status s = db_->Run(kInsertShare, params).status();
     if (s.code() == ErrorCode::kConflict) {
       return Status::NotFound("the owner, album or photo of share " + share.id);
