@@ -6,6 +6,7 @@
 
 #include "app/app.hpp"
 #include "app/config.hpp"
+#include "app/user_command.hpp"
 #include "common/version.hpp"
 
 extern char** environ;
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
       return 0;
     case gallery::app::Invocation::Command::kHealthcheck:
       return gallery::app::RunHealthcheck(inv->config);
+    case gallery::app::Invocation::Command::kUser:
+      return gallery::app::RunUserCommand(inv->config, inv->user, std::cin, std::cout, std::cerr);
     case gallery::app::Invocation::Command::kServe:
       break;
   }

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/metrics.hpp"
+#include "gallery/auth_service.hpp"
 #include "gallery/photo_service.hpp"
 
 namespace gallery::api {
@@ -20,6 +21,7 @@ struct ApiOptions {
 
 struct ApiContext {
   service::PhotoService& photos;
+  service::AuthService& auth;
   boost::asio::thread_pool& blocking;  // storage, database and image calls run here
   Metrics& metrics;
   ApiOptions options;

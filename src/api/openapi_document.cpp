@@ -1,10 +1,15 @@
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/openapi_parts.hpp"
 #include "api/operations_handler.hpp"
 
 namespace gallery::api {
+namespace {
 
 // Kept in step with the handlers; tests validate it with openapi-spec-validator
 // and check that every route the server answers is described.
-const char* OpenApiDocument() {
+const char* BaseDocument() {
   return R"json({
  "openapi": "3.0.3",
  "info": {
@@ -650,6 +655,19 @@ const char* OpenApiDocument() {
   }
  }
 })json";
+}
+
+}  // namespace
+
+const char* OpenApiDocument() {
+  // Built once; the parts are parsed from the binary's own text, so a
+  // malformed one fails every test that fetches the document.
+  static const std::string document = [] {
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(BaseDocument());
+    doc.merge_patch(nlohmann::ordered_json::parse(OpenApiAccountsPart()));
+    return doc.dump(1);
+  }();
+  return document.c_str();
 }
 
 }  // namespace gallery::api

@@ -6,13 +6,17 @@
 #include <system_error>
 
 #include "api/api_context.hpp"
+#include "api/auth_handler.hpp"
 #include "api/index_page.hpp"
 #include "api/operations_handler.hpp"
 #include "api/photos_handler.hpp"
+#include "api/tokens_handler.hpp"
+#include "api/users_handler.hpp"
 #include "app/backends.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/version.hpp"
+#include "gallery/auth_service.hpp"
 #include "gallery/photo_service.hpp"
 #include "http/server.hpp"
 #include "image/image_pool.hpp"
@@ -22,6 +26,9 @@ namespace gallery::app {
 namespace {
 
 namespace asio = boost::asio;
+
+// How often expired sessions and old sign-in failures are deleted.
+constexpr std::chrono::minutes kAuthCleanupInterval{10};
 
 // Removes bodies spooled by a previous run that died mid-request.
 Status PrepareSpoolDir(const std::filesystem::path& dir) {
@@ -95,15 +102,31 @@ Status RunServer(const Config& config, const char* argv0) {
   service::PhotoService photos(*backends->blobs, *backends->metadata, image_pool, metrics,
                                photo_options);
 
+  service::AuthOptions auth_options;
+  auth_options.session_idle_timeout = config.session_idle_timeout;
+  auth_options.session_lifetime = config.session_lifetime;
+  auth_options.sign_in.max_failures_per_account = config.sign_in_max_failures;
+  auth_options.sign_in.max_failures_per_address = config.sign_in_max_failures_per_address;
+  auth_options.sign_in.window = config.sign_in_window;
+  auth_options.cache_ttl = config.auth_cache_ttl;
+  // Password hashes at once: about one per core (each is CPU and 64 MiB).
+  auth_options.max_concurrent_hashes = std::max(2, config.image_workers);
+  service::AuthService auth(*backends->users, auth_options);
+  Result<bool> admin = auth.EnsureFirstAdmin(config.admin_email, config.admin_password);
+  if (!admin.ok()) return admin.status().WithContext("first admin");
+
   api::ApiOptions api_options;
   api_options.max_upload_bytes = config.max_upload_bytes;
   api_options.redirect_originals = config.redirect_originals;
   api_options.presign_ttl = config.presign_ttl;
-  api::ApiContext context{photos, blocking, metrics, api_options};
+  api::ApiContext context{photos, auth, blocking, metrics, api_options};
 
   http::Router router;
   api::RegisterOperationsRoutes(router, context);
   api::RegisterPhotoRoutes(router, context);
+  api::RegisterAuthRoutes(router, context);
+  api::RegisterTokenRoutes(router, context);
+  api::RegisterUserRoutes(router, context);
   api::RegisterIndexPage(router, context);
 
   http::ServerOptions server_options;
@@ -113,6 +136,7 @@ Status RunServer(const Config& config, const char* argv0) {
   server_options.spool_dir = spool_dir;
   server_options.shutdown_grace = config.shutdown_grace;
   server_options.header_timeout = config.header_timeout;
+  server_options.trusted_proxy_hops = config.trusted_proxy_hops;
   http::Server server(server_options, router, metrics);
   GALLERY_RETURN_IF_ERROR(server.Listen());
   server.HandleSignals();
@@ -122,6 +146,11 @@ Status RunServer(const Config& config, const char* argv0) {
     if (!r.ok()) LogWarn("orphan sweep failed", {{"error", r.status().message()}});
   });
   sweeper.Start();
+  PeriodicTask auth_cleanup(server.io_context(), blocking, kAuthCleanupInterval, [&auth] {
+    Status s = auth.Cleanup();
+    if (!s.ok()) LogWarn("auth cleanup failed", {{"error", s.message()}});
+  });
+  auth_cleanup.Start();
   PeriodicTask emf(server.io_context(), blocking, config.metrics_interval, [&metrics] {
     std::string line = metrics.TakeEmfSnapshot("PictureGallery");
     if (!line.empty()) WriteLogLine(line);

@@ -1,7 +1,7 @@
 #include "app/backends.hpp"
 
-#include "db/postgres/postgres_metadata_store.hpp"
-#include "db/sqlite/sqlite_metadata_store.hpp"
+#include "db/postgres/postgres_database.hpp"
+#include "db/sqlite/sqlite_database.hpp"
 #include "storage/local/local_blob_store.hpp"
 #include "storage/s3/s3_blob_store.hpp"
 
@@ -56,7 +56,8 @@ std::string WithPassword(const std::string& url, const std::string& password) {
   return url.substr(0, authority) + user + ":" + encoded + url.substr(at);
 }
 
-Result<std::unique_ptr<db::MetadataStore>> OpenMetadataStore(const Config& config) {
+Result<DatabaseStores> OpenStores(const Config& config) {
+  DatabaseStores stores;
   if (config.UsesPostgres()) {
     db::PostgresOptions options;
     options.url = WithPassword(config.database_url, config.database_password);
@@ -64,26 +65,41 @@ Result<std::unique_ptr<db::MetadataStore>> OpenMetadataStore(const Config& confi
     options.connect_timeout = config.backend_timeout;
     options.statement_timeout = config.backend_timeout;
     options.acquire_timeout = config.backend_timeout;
-    return db::OpenPostgresMetadataStore(options);
+    Result<std::shared_ptr<db::PostgresDatabase>> database = db::OpenPostgresDatabase(options);
+    if (!database.ok()) return database.status();
+    stores.metadata = db::NewPostgresMetadataStore(*database);
+    stores.users = db::NewPostgresUserStore(*database);
+    return stores;
   }
   std::filesystem::path path = config.SqlitePath();
   if (path.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
   }
-  return db::OpenSqliteMetadataStore(path.string());
+  Result<std::shared_ptr<db::SqliteDatabase>> database = db::OpenSqliteDatabase(path.string());
+  if (!database.ok()) return database.status();
+  stores.metadata = db::NewSqliteMetadataStore(*database);
+  stores.users = db::NewSqliteUserStore(*database);
+  return stores;
 }
 
 }  // namespace
+
+Result<DatabaseStores> OpenDatabase(const Config& config) {
+  Result<DatabaseStores> stores = OpenStores(config);
+  if (!stores.ok()) return stores.status().WithContext("GALLERY_DATABASE_URL");
+  return stores;
+}
 
 Result<Backends> OpenBackends(const Config& config) {
   Backends b;
   Result<std::unique_ptr<storage::BlobStore>> blobs = OpenBlobStore(config);
   if (!blobs.ok()) return blobs.status().WithContext("storage");
   b.blobs = std::move(blobs).value();
-  Result<std::unique_ptr<db::MetadataStore>> metadata = OpenMetadataStore(config);
-  if (!metadata.ok()) return metadata.status().WithContext("GALLERY_DATABASE_URL");
-  b.metadata = std::move(metadata).value();
+  Result<DatabaseStores> stores = OpenDatabase(config);
+  if (!stores.ok()) return stores.status();
+  b.metadata = std::move(stores->metadata);
+  b.users = std::move(stores->users);
   return b;
 }
 

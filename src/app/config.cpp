@@ -45,7 +45,9 @@ bool ParseBytes(const std::string& text, uint64_t* out) {
                                                          {"GB", 1000000000},
                                                          {"KiB", 1ull << 10},
                                                          {"MiB", 1ull << 20},
-                                                         {"GiB", 1ull << 30}};
+                                                         {"GiB", 1ull << 30},
+                                                         {"TB", 1000000000000},
+                                                         {"TiB", 1ull << 40}};
   auto it = kUnits.find(unit);
   if (it == kUnits.end()) return false;
   *out = n * it->second;
@@ -246,7 +248,57 @@ std::vector<Setting> Settings() {
       DurationOf(&Config::metrics_interval, true));
   add("GALLERY_ADMIN_EMAIL", "e-mail of the first admin, created when no user exists",
       Text(&Config::admin_email));
-  add("GALLERY_ADMIN_PASSWORD", "password of the first admin", Text(&Config::admin_password));
+  add("GALLERY_ADMIN_PASSWORD", "password of the first admin (at least 8 characters)",
+      Text(&Config::admin_password));
+  add("GALLERY_SESSION_IDLE_TIMEOUT",
+      "sign a session out after this long without a request (default 7d, at least 2m)",
+      [](Config& c, const std::string& v) -> std::optional<std::string> {
+        std::chrono::milliseconds ms;
+        // Activity is written at most once a minute (db::kTouchInterval):
+        // a shorter idle timeout would end sessions that are in use.
+        if (!ParseDuration(v, &ms) || ms < std::chrono::minutes(2)) {
+          return "a duration of at least 2m, such as 30m, 12h or 7d";
+        }
+        c.session_idle_timeout = ms;
+        return std::nullopt;
+      });
+  add("GALLERY_SESSION_LIFETIME",
+      "sign a session out this long after sign-in, whatever the activity (default 30d)",
+      DurationOf(&Config::session_lifetime, false));
+  add("GALLERY_SIGNIN_MAX_FAILURES",
+      "failed sign-ins of one account within GALLERY_SIGNIN_WINDOW that lock it out (default 5)",
+      [](Config& c, const std::string& v) -> std::optional<std::string> {
+        int n;
+        if (!ParseInt(v, &n) || n < 1 || n > 1000) return "a whole number from 1 to 1000";
+        c.sign_in_max_failures = n;
+        return std::nullopt;
+      });
+  add("GALLERY_SIGNIN_MAX_FAILURES_PER_ADDRESS",
+      "failed sign-ins from one client address within GALLERY_SIGNIN_WINDOW that lock it out "
+      "(default 50)",
+      [](Config& c, const std::string& v) -> std::optional<std::string> {
+        int n;
+        if (!ParseInt(v, &n) || n < 1 || n > 1000000) return "a whole number from 1 to 1000000";
+        c.sign_in_max_failures_per_address = n;
+        return std::nullopt;
+      });
+  add("GALLERY_SIGNIN_WINDOW", "how long failed sign-ins count toward a lock-out (default 15m)",
+      DurationOf(&Config::sign_in_window, false));
+  add("GALLERY_AUTH_CACHE_TTL",
+      "how long a checked session or API token is trusted from memory; a sign-out or revocation "
+      "reaches other instances within it (default 5s, at most 1m, 0 = off)",
+      [](Config& c, const std::string& v) -> std::optional<std::string> {
+        std::chrono::milliseconds ms;
+        if (!ParseDuration(v, &ms) || ms > std::chrono::minutes(1)) {
+          return "a duration from 0 to 1m, such as 5s";
+        }
+        c.auth_cache_ttl = ms;
+        return std::nullopt;
+      });
+  add("GALLERY_TRUSTED_PROXY_HOPS",
+      "reverse proxies in front that append the client address to X-Forwarded-For (default 0; "
+      "1 behind a load balancer)",
+      PositiveInt(&Config::trusted_proxy_hops, 10));
   add("GALLERY_LOG_LEVEL", "debug, info, warn or error (default info)",
       [](Config& c, const std::string& v) -> std::optional<std::string> {
         if (!ParseLogLevel(v, &c.log_level)) return "debug, info, warn or error";
@@ -330,6 +382,34 @@ Result<Invocation> ParseCommandLine(int argc, const char* const* argv,
   cli.require_subcommand(0, 1);
   cli.fallthrough();
 
+  Invocation inv;
+  // Account administration. The settings (--database-url, --data-dir, ...)
+  // are the server's, given before or after the subcommand.
+  CLI::App* user = cli.add_subcommand(
+      "user", "Manage accounts directly on the configured database: add, list, reset-password");
+  user->require_subcommand(1);
+  user->fallthrough();
+  user->footer(
+      "The database is the server's: GALLERY_DATABASE_URL / --database-url, else "
+      "<GALLERY_DATA_DIR>/gallery.db. Passwords are asked for with echo off, or read from "
+      "standard input (one line) with --password-stdin; never from the command line.");
+  CLI::App* user_add = user->add_subcommand("add", "Create a user");
+  CLI::App* user_list = user->add_subcommand("list", "List every user");
+  CLI::App* user_reset = user->add_subcommand(
+      "reset-password", "Set a new password for a user and sign them out everywhere");
+  std::string quota_text = "0";
+  for (CLI::App* sub : {user_add, user_list, user_reset}) sub->fallthrough();
+  user_add->add_option("--email", inv.user.email, "The new user's email address")->required();
+  user_add->add_option("--role", inv.user.role, "admin or user (default user)")
+      ->check(CLI::IsMember({"admin", "user"}));
+  user_add->add_option("--quota", quota_text,
+                       "Storage quota for originals, e.g. 10GiB (default 0 = unlimited)");
+  user_add->add_flag("--password-stdin", inv.user.password_stdin,
+                     "Read the password from standard input instead of prompting");
+  user_reset->add_option("--email", inv.user.email, "The user's email address")->required();
+  user_reset->add_flag("--password-stdin", inv.user.password_stdin,
+                       "Read the new password from standard input instead of prompting");
+
   std::vector<Setting> settings = Settings();
   std::vector<std::optional<std::string>> flag_values(settings.size());
   for (size_t i = 0; i < settings.size(); ++i) {
@@ -338,12 +418,16 @@ Result<Invocation> ParseCommandLine(int argc, const char* const* argv,
         ->type_name("VALUE");
   }
 
-  Invocation inv;
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     inv.command = Invocation::Command::kHelp;
-    inv.help_text = cli.help();
+    // The help of the deepest subcommand named (`gallery user add --help`).
+    CLI::App* asked = &cli;
+    for (CLI::App* sub : {healthcheck, user, user_add, user_list, user_reset}) {
+      if (sub->parsed()) asked = sub;
+    }
+    inv.help_text = asked->help();
     return inv;
   } catch (const CLI::ParseError& e) {
     return Status::InvalidArgument(std::string(e.what()) +
@@ -354,6 +438,17 @@ Result<Invocation> ParseCommandLine(int argc, const char* const* argv,
     return inv;
   }
   if (healthcheck->parsed()) inv.command = Invocation::Command::kHealthcheck;
+  if (user->parsed()) {
+    inv.command = Invocation::Command::kUser;
+    if (user_add->parsed()) inv.user.action = UserCommand::Action::kAdd;
+    if (user_list->parsed()) inv.user.action = UserCommand::Action::kList;
+    if (user_reset->parsed()) inv.user.action = UserCommand::Action::kResetPassword;
+    if (!ParseBytes(quota_text, &inv.user.quota_bytes) ||
+        inv.user.quota_bytes > static_cast<uint64_t>(INT64_MAX)) {
+      return Status::InvalidArgument(
+          "--quota: expected a size such as 10GiB or 0 (unlimited), got '" + quota_text + "'");
+    }
+  }
 
   for (size_t i = 0; i < settings.size(); ++i) {
     const Setting& s = settings[i];

@@ -61,9 +61,16 @@ struct Config {
   std::chrono::seconds orphan_grace{3600};
   std::chrono::seconds metrics_interval{60};  // CloudWatch EMF lines; 0 = off
 
-  // First admin (used once accounts exist).
+  // Accounts. The first admin is created from these when no user exists.
   std::string admin_email;
   std::string admin_password;
+  std::chrono::milliseconds session_idle_timeout{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds session_lifetime{std::chrono::hours(24 * 30)};
+  int sign_in_max_failures = 5;               // per account within the window
+  int sign_in_max_failures_per_address = 50;  // per client address within the window
+  std::chrono::milliseconds sign_in_window{15 * 60 * 1000};
+  std::chrono::milliseconds auth_cache_ttl{5000};  // 0 = every request asks the database
+  int trusted_proxy_hops = 0;  // proxies appending to X-Forwarded-For (1 behind an ALB)
 
   LogLevel log_level = LogLevel::kInfo;
 
@@ -72,11 +79,23 @@ struct Config {
   bool UsesPostgres() const;
 };
 
+// `gallery user add|list|reset-password`: account administration from the
+// command line, straight on the database the Config names.
+struct UserCommand {
+  enum class Action { kAdd, kList, kResetPassword };
+  Action action = Action::kList;
+  std::string email;
+  std::string role = "user";    // add: "admin" or "user"
+  uint64_t quota_bytes = 0;     // add: 0 = unlimited
+  bool password_stdin = false;  // read the password from stdin instead of a prompt
+};
+
 // What the command line asked for.
 struct Invocation {
-  enum class Command { kServe, kHealthcheck, kHelp, kVersion };
+  enum class Command { kServe, kHealthcheck, kUser, kHelp, kVersion };
   Command command = Command::kServe;
   Config config;
+  UserCommand user;  // for kUser
   std::string help_text;
 };
 

@@ -73,5 +73,67 @@ TEST(ConfigTest, SubcommandsHelpAndVersion) {
   EXPECT_FALSE(Parse({"--no-such-flag"}).ok());
 }
 
+TEST(ConfigTest, AccountSettings) {
+  auto defaults = Parse({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->config.session_idle_timeout, std::chrono::hours(24 * 7));
+  EXPECT_EQ(defaults->config.session_lifetime, std::chrono::hours(24 * 30));
+  EXPECT_EQ(defaults->config.sign_in_max_failures, 5);
+  EXPECT_EQ(defaults->config.auth_cache_ttl, std::chrono::seconds(5));
+  EXPECT_EQ(defaults->config.trusted_proxy_hops, 0);
+  auto inv = Parse({"--session-lifetime", "2s", "--signin-window=1m"},
+                   {"GALLERY_SESSION_IDLE_TIMEOUT=30m", "GALLERY_SIGNIN_MAX_FAILURES=3",
+                    "GALLERY_SIGNIN_MAX_FAILURES_PER_ADDRESS=9", "GALLERY_AUTH_CACHE_TTL=0",
+                    "GALLERY_TRUSTED_PROXY_HOPS=1"});
+  ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+  EXPECT_EQ(inv->config.session_lifetime, std::chrono::seconds(2));
+  EXPECT_EQ(inv->config.session_idle_timeout, std::chrono::minutes(30));
+  EXPECT_EQ(inv->config.sign_in_window, std::chrono::minutes(1));
+  EXPECT_EQ(inv->config.sign_in_max_failures, 3);
+  EXPECT_EQ(inv->config.sign_in_max_failures_per_address, 9);
+  EXPECT_EQ(inv->config.auth_cache_ttl.count(), 0);
+  EXPECT_EQ(inv->config.trusted_proxy_hops, 1);
+  for (std::string env : {"GALLERY_SESSION_IDLE_TIMEOUT=1m", "GALLERY_SESSION_LIFETIME=0",
+                          "GALLERY_SIGNIN_WINDOW=x", "GALLERY_SIGNIN_MAX_FAILURES=0",
+                          "GALLERY_AUTH_CACHE_TTL=2m", "GALLERY_TRUSTED_PROXY_HOPS=-1"}) {
+    auto r = Parse({}, {env});
+    ASSERT_FALSE(r.ok()) << env;
+    EXPECT_NE(r.status().message().find(env.substr(0, env.find('='))), std::string::npos) << env;
+  }
+}
+
+TEST(ConfigTest, UserSubcommands) {
+  auto add = Parse({"user", "add", "--email", "a@example.com", "--role", "admin", "--quota",
+                    "10GiB", "--password-stdin", "--data-dir", "/srv/g"});
+  ASSERT_TRUE(add.ok()) << add.status().ToString();
+  EXPECT_EQ(add->command, Invocation::Command::kUser);
+  EXPECT_EQ(add->user.action, UserCommand::Action::kAdd);
+  EXPECT_EQ(add->user.email, "a@example.com");
+  EXPECT_EQ(add->user.role, "admin");
+  EXPECT_EQ(add->user.quota_bytes, 10ull << 30);
+  EXPECT_TRUE(add->user.password_stdin);
+  EXPECT_EQ(add->config.SqlitePath(), std::filesystem::path("/srv/g/gallery.db"));
+
+  auto list = Parse({"--data-dir", "/srv/g", "user", "list"});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->user.action, UserCommand::Action::kList);
+  auto reset = Parse({"user", "reset-password", "--email", "a@example.com"});
+  ASSERT_TRUE(reset.ok()) << reset.status().ToString();
+  EXPECT_EQ(reset->user.action, UserCommand::Action::kResetPassword);
+  EXPECT_FALSE(reset->user.password_stdin);
+
+  EXPECT_FALSE(Parse({"user"}).ok());
+  EXPECT_FALSE(Parse({"user", "add"}).ok());  // no --email
+  EXPECT_FALSE(Parse({"user", "add", "--email", "a@b.c", "--role", "root"}).ok());
+  EXPECT_FALSE(Parse({"user", "add", "--email", "a@b.c", "--quota", "lots"}).ok());
+  EXPECT_FALSE(Parse({"user", "add", "--email", "a@b.c", "--password", "x"}).ok());
+
+  auto help = Parse({"user", "add", "--help"});
+  ASSERT_TRUE(help.ok());
+  EXPECT_EQ(help->command, Invocation::Command::kHelp);
+  EXPECT_NE(help->help_text.find("--password-stdin"), std::string::npos) << help->help_text;
+  EXPECT_NE(help->help_text.find("--email"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace gallery::app

@@ -75,7 +75,9 @@ Status Status::FromErrno(int err, std::string_view context) {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  return Status(code_, std::string(context) + ": " + message_, public_detail_);
+  Status s = *this;
+  s.message_ = std::string(context) + ": " + message_;
+  return s;
 }
 
 std::string Status::ToString() const {

@@ -7,6 +7,7 @@
 // unless the Status carries an explicit public detail.
 
 #include <cassert>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,30 +17,30 @@ namespace gallery {
 
 enum class ErrorCode {
   kOk = 0,
-  kInvalidArgument,       // the request or input is malformed
-  kNotFound,              // the thing does not exist (or is not visible to the caller)
-  kAlreadyExists,         // a unique key is taken (e.g. the same bytes uploaded twice)
-  kUnsupportedMediaType,  // not an image format we accept (SVG, PDF, unknown bytes)
-  kPayloadTooLarge,       // byte limit exceeded
-  kHeadersTooLarge,       // request header fields over the limit
-  kImageTooLarge,         // pixel limit exceeded (checked before decoding)
-  kUnprocessableImage,    // recognised format, but the image cannot be decoded
-  kRangeNotSatisfiable,   // a Range outside the object
-  kQuotaExceeded,         // the upload would take the owner over their storage quota
-  kChecksumMismatch,      // the bytes do not match the checksum the client sent
-  kGone,                  // the thing existed but has expired (e.g. an abandoned upload)
-  kPreconditionFailed,    // a protocol version or precondition the server does not meet
-  kSharePasswordRequired, // the share link has a password and none was given
-  kCsrfTokenInvalid,      // a cookie-authenticated change without the session's CSRF token
-  kUnauthenticated,       // no or bad credentials
-  kForbidden,             // authenticated but not allowed
-  kConflict,              // state conflict (e.g. offset mismatch)
-  kTooManyRequests,       // rate limited
-  kOverloaded,            // a bounded queue is full: retry later
-  kUnavailable,           // a backend (database, storage) does not answer
-  kTimeout,               // an operation took longer than its deadline
-  kIoError,               // local I/O failed
-  kInternal,              // a bug or an unexpected state
+  kInvalidArgument,        // the request or input is malformed
+  kNotFound,               // the thing does not exist (or is not visible to the caller)
+  kAlreadyExists,          // a unique key is taken (e.g. the same bytes uploaded twice)
+  kUnsupportedMediaType,   // not an image format we accept (SVG, PDF, unknown bytes)
+  kPayloadTooLarge,        // byte limit exceeded
+  kHeadersTooLarge,        // request header fields over the limit
+  kImageTooLarge,          // pixel limit exceeded (checked before decoding)
+  kUnprocessableImage,     // recognised format, but the image cannot be decoded
+  kRangeNotSatisfiable,    // a Range outside the object
+  kQuotaExceeded,          // the upload would take the owner over their storage quota
+  kChecksumMismatch,       // the bytes do not match the checksum the client sent
+  kGone,                   // the thing existed but has expired (e.g. an abandoned upload)
+  kPreconditionFailed,     // a protocol version or precondition the server does not meet
+  kSharePasswordRequired,  // the share link has a password and none was given
+  kCsrfTokenInvalid,       // a cookie-authenticated change without the session's CSRF token
+  kUnauthenticated,        // no or bad credentials
+  kForbidden,              // authenticated but not allowed
+  kConflict,               // state conflict (e.g. offset mismatch)
+  kTooManyRequests,        // rate limited
+  kOverloaded,             // a bounded queue is full: retry later
+  kUnavailable,            // a backend (database, storage) does not answer
+  kTimeout,                // an operation took longer than its deadline
+  kIoError,                // local I/O failed
+  kInternal,               // a bug or an unexpected state
 };
 
 // Stable short name of a code ("not-found"); also the last path segment of
@@ -76,6 +77,17 @@ class [[nodiscard]] Status {
   // Safe to show to the client; empty means "use the generic title".
   const std::string& public_detail() const { return public_detail_; }
 
+  // How long the client should wait before trying again (the problem's
+  // Retry-After), when the error knows it (a sign-in lock-out); zero means
+  // the renderer's default for the code.
+  std::chrono::seconds retry_after() const { return retry_after_; }
+  // Returns a copy that carries `retry_after`.
+  Status WithRetryAfter(std::chrono::seconds retry_after) const {
+    Status s = *this;
+    s.retry_after_ = retry_after;
+    return s;
+  }
+
   // Returns a copy with `context: ` prefixed to the internal message.
   Status WithContext(std::string_view context) const;
   std::string ToString() const;
@@ -84,6 +96,7 @@ class [[nodiscard]] Status {
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
   std::string public_detail_;
+  std::chrono::seconds retry_after_{0};
 };
 
 // A value or a non-OK Status.

@@ -28,6 +28,13 @@ TEST(StatusTest, WithContextKeepsCodeAndPublicDetail) {
   EXPECT_EQ(w.public_detail(), "public");
 }
 
+TEST(StatusTest, RetryAfterSurvivesContext) {
+  Status s = Status(ErrorCode::kTooManyRequests, "locked").WithRetryAfter(std::chrono::seconds(42));
+  EXPECT_EQ(s.retry_after().count(), 42);
+  EXPECT_EQ(s.WithContext("sign-in").retry_after().count(), 42);
+  EXPECT_EQ(Status::Internal("x").retry_after().count(), 0);
+}
+
 TEST(ResultTest, HoldsValueOrError) {
   Result<int> good = 7;
   ASSERT_TRUE(good.ok());

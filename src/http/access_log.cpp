@@ -42,6 +42,31 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
+namespace {
+
+// Where the secret segment of `path` is, if it has one: [*begin, *end).
+bool FindSecretSegment(std::string_view path, size_t* begin, size_t* end) {
+  static constexpr std::string_view kSecretAfter[] = {"/s/", "/api/v1/shared/"};
+  for (std::string_view prefix : kSecretAfter) {
+    if (path.substr(0, prefix.size()) != prefix) continue;
+    const size_t slash = path.find('/', prefix.size());
+    *begin = prefix.size();
+    *end = slash == std::string_view::npos ? path.size() : slash;
+    return *end > *begin;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string RedactPath(std::string_view path) {
+  size_t begin, end;
+  if (!FindSecretSegment(path, &begin, &end)) return std::string(path);
+  std::string out(path.substr(0, begin));
+  out.append("[redacted]").append(path.substr(end));
+  return out;
+}
+
 std::string FormatAccessLog(const AccessLogEntry& e) {
   std::string out;
   out.reserve(256 + e.path.size());
@@ -53,7 +78,12 @@ std::string FormatAccessLog(const AccessLogEntry& e) {
   out.append(",\"route\":");
   AppendJsonString(&out, e.route);
   out.append(",\"path\":");
-  AppendJsonString(&out, e.path);
+  size_t secret_begin, secret_end;  // the common case copies nothing
+  if (FindSecretSegment(e.path, &secret_begin, &secret_end)) {
+    AppendJsonString(&out, RedactPath(e.path));
+  } else {
+    AppendJsonString(&out, e.path);
+  }
   auto number = [&out](const char* key, auto value) {
     char buf[32];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);

@@ -22,8 +22,14 @@ struct AccessLogEntry {
   std::string_view remote;
 };
 
-// {"time":...,"level":"info","msg":"request",...} without a newline.
+// {"time":...,"level":"info","msg":"request",...} without a newline. The
+// path goes through RedactPath.
 std::string FormatAccessLog(const AccessLogEntry& entry);
+
+// `path` with the secrets that paths carry replaced by "[redacted]": the
+// share token of /s/{token} and /api/v1/shared/{token}/... (whoever reads
+// the logs must not be able to open the share). Other paths are unchanged.
+std::string RedactPath(std::string_view path);
 
 // Appends `text` as a JSON string literal (quotes included); invalid UTF-8
 // bytes become U+FFFD, control characters are escaped.

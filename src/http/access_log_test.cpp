@@ -30,6 +30,24 @@ TEST(AccessLogTest, IsOneValidJsonObject) {
   EXPECT_TRUE(j.contains("time"));
 }
 
+TEST(AccessLogTest, RedactsShareTokensInPaths) {
+  EXPECT_EQ(RedactPath("/s/Abc_123-xyz"), "/s/[redacted]");
+  EXPECT_EQ(RedactPath("/api/v1/shared/Abc_123"), "/api/v1/shared/[redacted]");
+  EXPECT_EQ(RedactPath("/api/v1/shared/Abc_123/photos/p1/thumb"),
+            "/api/v1/shared/[redacted]/photos/p1/thumb");
+  EXPECT_EQ(RedactPath("/api/v1/shared/Abc_123/unlock"), "/api/v1/shared/[redacted]/unlock");
+  EXPECT_EQ(RedactPath("/api/v1/photos/abc/thumb"), "/api/v1/photos/abc/thumb");
+  EXPECT_EQ(RedactPath("/s/"), "/s/");
+  EXPECT_EQ(RedactPath("/settings"), "/settings");
+  EXPECT_EQ(RedactPath("/sx/abc"), "/sx/abc");
+
+  AccessLogEntry e;
+  e.path = "/api/v1/shared/SeCrEtToKeN/photos/p/preview";
+  std::string line = FormatAccessLog(e);
+  EXPECT_EQ(line.find("SeCrEtToKeN"), std::string::npos) << line;
+  EXPECT_EQ(nlohmann::json::parse(line)["path"], "/api/v1/shared/[redacted]/photos/p/preview");
+}
+
 TEST(AccessLogTest, KeepsValidUtf8) {
   std::string out;
   AppendJsonString(&out, "caf\xC3\xA9 \xF0\x9F\x93\xB7");

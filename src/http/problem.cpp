@@ -62,6 +62,21 @@ ProblemKind ProblemFor(ErrorCode code) {
   return {HttpStatus::internal_server_error, "Internal error"};
 }
 
+namespace {
+
+// Retry-After for the codes that ask the client to come back later, when the
+// Status does not know better.
+void SetDefaultRetryAfter(ErrorCode code, Response* r) {
+  if (code == ErrorCode::kOverloaded || code == ErrorCode::kUnavailable ||
+      code == ErrorCode::kTimeout) {
+    r->msg.set(beast_http::field::retry_after, "2");
+  } else if (code == ErrorCode::kTooManyRequests) {
+    r->msg.set(beast_http::field::retry_after, "60");
+  }
+}
+
+}  // namespace
+
 std::string ProblemType(ErrorCode code) { return "/errors/" + std::string(ErrorCodeSlug(code)); }
 
 Response ProblemResponse(ErrorCode code, std::string detail, const Request& request) {
@@ -78,18 +93,17 @@ Response ProblemResponse(ErrorCode code, std::string detail, const Request& requ
   if (code == ErrorCode::kChecksumMismatch) r.msg.reason("Checksum Mismatch");
   r.msg.set(beast_http::field::content_type, "application/problem+json");
   r.msg.set(beast_http::field::cache_control, "no-store");
-  if (code == ErrorCode::kOverloaded || code == ErrorCode::kUnavailable ||
-      code == ErrorCode::kTimeout) {
-    r.msg.set(beast_http::field::retry_after, "2");
-  } else if (code == ErrorCode::kTooManyRequests) {
-    r.msg.set(beast_http::field::retry_after, "60");
-  }
+  SetDefaultRetryAfter(code, &r);
   r.msg.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 
 Response ProblemResponse(const Status& status, const Request& request) {
-  return ProblemResponse(status.code(), status.public_detail(), request);
+  Response r = ProblemResponse(status.code(), status.public_detail(), request);
+  if (status.retry_after().count() > 0) {
+    r.msg.set(beast_http::field::retry_after, std::to_string(status.retry_after().count()));
+  }
+  return r;
 }
 
 }  // namespace gallery::http

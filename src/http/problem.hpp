@@ -23,8 +23,8 @@ std::string ProblemType(ErrorCode code);
 
 // An application/problem+json response for `status`. The detail shown is
 // status.public_detail() when set, else the kind's title; the internal
-// message is never shown. Adds Retry-After for kOverloaded/kUnavailable/
-// kTooManyRequests.
+// message is never shown. Adds Retry-After: status.retry_after() when set,
+// else a default for kOverloaded/kUnavailable/kTimeout/kTooManyRequests.
 Response ProblemResponse(const Status& status, const Request& request);
 
 // A problem response for a code with an explicit public detail.

@@ -65,6 +65,16 @@ TEST(ProblemTest, BusyAnswersCarryRetryAfter) {
   EXPECT_EQ(r.msg[beast_http::field::retry_after], "2");
 }
 
+TEST(ProblemTest, RetryAfterFromTheStatusWins) {
+  Request req;
+  Response locked = ProblemResponse(
+      Status(ErrorCode::kTooManyRequests, "locked").WithRetryAfter(std::chrono::seconds(731)), req);
+  EXPECT_EQ(locked.msg.result(), HttpStatus::too_many_requests);
+  EXPECT_EQ(locked.msg[beast_http::field::retry_after], "731");
+  Response plain = ProblemResponse(Status(ErrorCode::kTooManyRequests, "busy"), req);
+  EXPECT_EQ(plain.msg[beast_http::field::retry_after], "60");
+}
+
 TEST(ProblemTest, EveryCodeMapsToAnErrorStatus) {
   for (int c = static_cast<int>(ErrorCode::kInvalidArgument);
        c <= static_cast<int>(ErrorCode::kInternal); ++c) {

@@ -15,6 +15,7 @@
 #include "common/log.hpp"
 #include "common/time.hpp"
 #include "http/access_log.hpp"
+#include "http/forwarded.hpp"
 #include "http/problem.hpp"
 #include "http/request_id.hpp"
 
@@ -288,6 +289,10 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
       request.version = header.version();
       request.headers = header.base();
       request.request_id = RequestIdFrom(request.headers);
+      if (options_.trusted_proxy_hops > 0) {
+        request.remote_address =
+            ClientAddress(remote, request.headers, options_.trusted_proxy_hops);
+      }
       keep_alive = header.keep_alive();
 
       RouteMatch match;

@@ -53,6 +53,10 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{60'000};
   std::chrono::milliseconds shutdown_grace{25'000};
   size_t max_connections = 10'000;
+  // Reverse proxies in front that append to X-Forwarded-For: the client's
+  // address (Request::remote_address, the access log, sign-in limits) is
+  // read from there (http/forwarded.hpp). 0: the connection's peer.
+  int trusted_proxy_hops = 0;
 };
 
 class Server {

@@ -377,6 +377,7 @@ class EksManifests(unittest.TestCase):
         self.assertEqual(data["GALLERY_DATA_DIR"], "/var/lib/gallery")
         self.assertEqual(data["GALLERY_S3_BUCKET"], VALUES["GALLERY_S3_BUCKET"])
         self.assertEqual(data["GALLERY_DATABASE_URL"], VALUES["GALLERY_DATABASE_URL"])
+        self.assertEqual(data["GALLERY_TRUSTED_PROXY_HOPS"], "1")  # the ALB
         self.assertFalse([k for k in data if "PASSWORD" in k])
         ecs = resolve(load_template(ECS), {"ECRRepositoryUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/r",
                                            "ImageTag": "t"})

@@ -353,6 +353,7 @@ class EcsTemplate(unittest.TestCase):
     def test_configuration_environment(self):
         environment = {e["Name"]: e["Value"] for e in self.container()["Environment"]}
         self.assertEqual(environment["GALLERY_STORAGE"], "s3")
+        self.assertEqual(environment["GALLERY_TRUSTED_PROXY_HOPS"], "1")
         self.assertEqual(environment["GALLERY_DATA_DIR"], "/var/lib/gallery")
         self.assertEqual(import_name(environment["GALLERY_S3_BUCKET"]), "BucketName")
         self.assertEqual(environment["GALLERY_S3_PREFIX"], ref("S3Prefix"))

@@ -9,6 +9,17 @@ the server's log tail when a test fails.
 
 The binary comes from GALLERY_BINARY and the test images from
 GALLERY_TESTDATA (both set by CTest). A missing one is an error, never a skip.
+
+Accounts: by default a server starts with GALLERY_ADMIN_EMAIL/PASSWORD
+(ADMIN_EMAIL, ADMIN_PASSWORD), so its first admin exists, and once it
+answers the harness signs in and makes a personal API token for that admin.
+server.get/post/put/patch/delete/upload then send it
+(`Authorization: Bearer ...`), so tests call authenticated routes as before;
+server.auth_headers() gives the header for hand-made requests. Other
+identities are Clients: server.anonymous() (no credentials),
+server.login(email, password) (a cookie session that sends its CSRF token on
+changes), server.user_client(email) (a new user with its own Bearer token).
+GalleryServer(auth=False) starts without a first admin and signs nothing in.
 """
 
 import hashlib
@@ -29,6 +40,13 @@ import requests
 # Generous per-request timeout: uploads of large pictures on a busy 2-core box.
 REQUEST_TIMEOUT = 120
 START_TIMEOUT = 30
+
+# The first admin of every test server (GalleryServer(auth=True), the default).
+ADMIN_EMAIL = "admin@example.test"
+ADMIN_PASSWORD = "admin-test-password"
+# The password create_user and user_client give users unless told otherwise.
+USER_PASSWORD = "user-test-password"
+SESSION_COOKIE = "gallery_session"
 
 
 def binary_path():
@@ -72,16 +90,95 @@ def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+class Client:
+    """HTTP calls to one server as one identity.
+
+    token: a personal API token, sent as `Authorization: Bearer <token>`.
+    session_token/csrf_token: a signed-in cookie session; the CSRF token goes
+    out as X-CSRF-Token on POST, PUT, PATCH and DELETE (pass csrf=False to a
+    call to leave it out). Neither: anonymous.
+    """
+
+    def __init__(self, server, token=None, session_token=None, csrf_token=None, user=None):
+        self.server = server
+        self.token = token
+        self.session_token = session_token
+        self.csrf_token = csrf_token
+        self.user = user  # the User JSON, when known
+        self.http = requests.Session()
+
+    def auth_headers(self):
+        """The headers that carry this identity (without the CSRF token)."""
+        if self.token:
+            return {"Authorization": f"Bearer {self.token}"}
+        if self.session_token:
+            return {"Cookie": f"{SESSION_COOKIE}={self.session_token}"}
+        return {}
+
+    def request(self, method, path, csrf=True, **kwargs):
+        headers = dict(self.auth_headers())
+        if (csrf and self.csrf_token and method.upper() in ("POST", "PUT", "PATCH", "DELETE")):
+            headers["X-CSRF-Token"] = self.csrf_token
+        headers.update(kwargs.pop("headers", None) or {})
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.http.request(method, self.server.url(path), headers=headers, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+    def create_token(self, name="tests"):
+        """Makes a personal API token for this identity; returns the token."""
+        resp = self.post("/api/v1/tokens", json={"name": name})
+        if resp.status_code != 201:
+            raise AssertionError(f"creating a token answered {resp.status_code}: {resp.text}")
+        return resp.json()["token"]
+
+    def upload(self, files, **kwargs):
+        """POSTs multipart parts named 'file' (see GalleryServer.upload)."""
+        parts = [("file", (f[0], f[1], f[2] if len(f) > 2 else "application/octet-stream"))
+                 for f in files]
+        return self.post("/api/v1/photos", files=parts, **kwargs)
+
+    def upload_one(self, name, data):
+        resp = self.upload([(name, data)])
+        if resp.status_code not in (200, 201):
+            raise AssertionError(f"upload of {name} answered {resp.status_code}: {resp.text}")
+        return resp.json()["photos"][0]
+
+    def close(self):
+        self.http.close()
+
+
 class GalleryServer:
     """One running gallery process with its own data directory.
 
     extra_args: more command-line flags; env: more environment variables;
-    data_dir: reuse this data directory (it is then not removed on close).
+    data_dir: reuse this data directory (it is then not removed on close);
+    auth: start with the first admin (ADMIN_EMAIL) and send its API token
+    on server.get/post/... (see the module doc).
     """
 
-    def __init__(self, extra_args=(), env=None, data_dir=None):
+    def __init__(self, extra_args=(), env=None, data_dir=None, auth=True):
         self.extra_args = list(extra_args)
-        self.extra_env = dict(env or {})
+        self.auth = auth
+        self.extra_env = {}
+        if auth:
+            self.extra_env = {"GALLERY_ADMIN_EMAIL": ADMIN_EMAIL,
+                              "GALLERY_ADMIN_PASSWORD": ADMIN_PASSWORD}
+        self.extra_env.update(env or {})
+        self.admin_token = None
         self.workdir = pathlib.Path(tempfile.mkdtemp(prefix="gallery-it-"))
         self.data_dir = pathlib.Path(data_dir) if data_dir else self.workdir / "data"
         self.stdout_path = self.workdir / "stdout.log"
@@ -125,6 +222,8 @@ class GalleryServer:
         while True:
             try:
                 if self.session.get(self.url("/healthz"), timeout=2).status_code == 200:
+                    if self.auth:
+                        self._sign_in_admin()
                     return self
             except requests.ConnectionError:
                 pass
@@ -132,6 +231,12 @@ class GalleryServer:
                 self.kill()
                 raise RuntimeError(f"gallery did not answer /healthz\n{self.log_tail()}")
             time.sleep(0.02)
+
+    def _sign_in_admin(self):
+        """Makes a personal API token for the first admin and sends it on
+        every call made through server.get/post/... from now on."""
+        self.admin_token = self.login(ADMIN_EMAIL, ADMIN_PASSWORD).create_token("harness")
+        self.session.headers["Authorization"] = f"Bearer {self.admin_token}"
 
     def stop(self, timeout=30):
         """SIGTERM, wait up to `timeout` s, then SIGKILL. Returns the exit code."""
@@ -188,6 +293,51 @@ class GalleryServer:
     def url(self, path):
         return self.base_url + path
 
+    # -- accounts --------------------------------------------------------
+
+    def auth_headers(self):
+        """{"Authorization": "Bearer <the admin's token>"}; {} with auth=False."""
+        return {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
+
+    def anonymous(self):
+        """A Client with no credentials."""
+        return Client(self)
+
+    def admin(self):
+        """A Client with the first admin's API token."""
+        return Client(self, token=self.admin_token)
+
+    def login(self, email=ADMIN_EMAIL, password=ADMIN_PASSWORD, headers=None):
+        """Signs in; returns a Client holding the session cookie and its
+        CSRF token. Raises AssertionError unless the answer is 200."""
+        resp = requests.post(self.url("/api/v1/auth/login"),
+                             json={"email": email, "password": password},
+                             headers=headers or {}, timeout=REQUEST_TIMEOUT)
+        if resp.status_code != 200:
+            raise AssertionError(f"sign-in of {email} answered {resp.status_code}: {resp.text}")
+        session_token = resp.cookies.get(SESSION_COOKIE)
+        if not session_token:
+            raise AssertionError(f"sign-in set no {SESSION_COOKIE} cookie: {resp.headers}")
+        body = resp.json()
+        return Client(self, session_token=session_token, csrf_token=body["csrf_token"],
+                      user=body["user"])
+
+    def create_user(self, email, password=USER_PASSWORD, role="user", quota_bytes=0):
+        """Creates a user as the first admin; returns the User JSON."""
+        resp = self.admin().post("/api/v1/users", json={
+            "email": email, "password": password, "role": role, "quota_bytes": quota_bytes})
+        if resp.status_code != 201:
+            raise AssertionError(f"creating {email} answered {resp.status_code}: {resp.text}")
+        return resp.json()
+
+    def user_client(self, email, password=USER_PASSWORD, role="user", quota_bytes=0):
+        """A new user (made by the admin) and a Client with their own API token."""
+        user = self.create_user(email, password, role, quota_bytes)
+        token = self.login(email, password).create_token("tests")
+        return Client(self, token=token, user=user)
+
+    # -- requests ------------------------------------------------------------
+
     def get(self, path, **kwargs):
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
         return self.session.get(self.url(path), **kwargs)
@@ -195,6 +345,14 @@ class GalleryServer:
     def post(self, path, **kwargs):
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
         return self.session.post(self.url(path), **kwargs)
+
+    def put(self, path, **kwargs):
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.session.put(self.url(path), **kwargs)
+
+    def patch(self, path, **kwargs):
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.session.patch(self.url(path), **kwargs)
 
     def delete(self, path, **kwargs):
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
@@ -211,6 +369,7 @@ class GalleryServer:
             ctype = f[2] if len(f) > 2 else "application/octet-stream"
             parts.append(("file", (name, data, ctype)))
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        kwargs["headers"] = {**self.auth_headers(), **(kwargs.get("headers") or {})}
         # A fresh connection per upload: a refused body closes the connection.
         return requests.post(self.url("/api/v1/photos"), files=parts, **kwargs)
 

@@ -1,0 +1,12 @@
+#pragma once
+
+// Parts of the OpenAPI document kept beside the handlers they describe;
+// OpenApiDocument() (openapi_document.cpp) merges them into the base
+// document (JSON merge patch: their paths and components are added).
+
+namespace gallery::api {
+
+// {"paths": {...}, "components": {...}} of /api/v1/auth, /tokens, /users.
+const char* OpenApiAccountsPart();
+
+}  // namespace gallery::api
