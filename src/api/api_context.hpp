@@ -7,8 +7,10 @@
 #include <chrono>
 
 #include "common/metrics.hpp"
+#include "gallery/album_service.hpp"
 #include "gallery/auth_service.hpp"
 #include "gallery/photo_service.hpp"
+#include "gallery/share_service.hpp"
 
 namespace gallery::api {
 
@@ -22,6 +24,8 @@ struct ApiOptions {
 struct ApiContext {
   service::PhotoService& photos;
   service::AuthService& auth;
+  service::AlbumService& albums;
+  service::ShareService& shares;
   boost::asio::thread_pool& blocking;  // storage, database and image calls run here
   Metrics& metrics;
   ApiOptions options;

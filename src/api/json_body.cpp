@@ -58,4 +58,20 @@ Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& body, const cha
   return Invalid(std::string(name) + " must be a whole number");
 }
 
+Result<std::vector<std::string>> RequiredIdList(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || !it->is_array()) {
+    return Invalid(std::string(name) + " must be a list of ids");
+  }
+  std::vector<std::string> ids;
+  ids.reserve(it->size());
+  for (const nlohmann::json& id : *it) {
+    if (!id.is_string() || id.get_ref<const std::string&>().empty()) {
+      return Invalid(std::string(name) + " must hold only non-empty string ids");
+    }
+    ids.push_back(id.get<std::string>());
+  }
+  return ids;
+}
+
 }  // namespace gallery::api

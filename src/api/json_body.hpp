@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.hpp"
 #include "http/message.hpp"
@@ -27,5 +28,7 @@ Result<std::string> RequiredString(const nlohmann::json& body, const char* name)
 Result<std::optional<std::string>> OptionalString(const nlohmann::json& body, const char* name);
 Result<std::optional<bool>> OptionalBool(const nlohmann::json& body, const char* name);
 Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& body, const char* name);
+// A list of non-empty string ids.
+Result<std::vector<std::string>> RequiredIdList(const nlohmann::json& body, const char* name);
 
 }  // namespace gallery::api

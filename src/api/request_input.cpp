@@ -7,9 +7,7 @@
 namespace gallery::api {
 namespace {
 
-Status Bad(std::string detail) {
-  return Status(ErrorCode::kInvalidArgument, detail, detail);
-}
+Status Bad(std::string detail) { return Status(ErrorCode::kInvalidArgument, detail, detail); }
 
 bool IsIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -55,21 +53,6 @@ Result<std::optional<std::pair<int64_t, std::string>>> PageCursor(const http::Re
   auto cursor = DecodeKeyCursor(*text);
   if (!cursor) return Bad("cursor is not one this server issued");
   return std::optional<std::pair<int64_t, std::string>>(std::move(cursor));
-}
-
-Result<std::vector<std::string>> RequiredIdList(const nlohmann::json& body,
-                                                const std::string& field) {
-  auto it = body.find(field);
-  if (it == body.end() || !it->is_array()) return Bad(field + " must be a list of ids");
-  std::vector<std::string> ids;
-  ids.reserve(it->size());
-  for (const nlohmann::json& id : *it) {
-    if (!id.is_string() || id.get_ref<const std::string&>().empty()) {
-      return Bad(field + " must hold only non-empty string ids");
-    }
-    ids.push_back(id.get<std::string>());
-  }
-  return ids;
 }
 
 }  // namespace gallery::api

@@ -5,11 +5,9 @@
 // json_body.hpp.)
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "common/status.hpp"
 #include "http/message.hpp"
@@ -30,10 +28,5 @@ std::optional<std::pair<int64_t, std::string>> DecodeKeyCursor(const std::string
 // ?cursor= decoded; nullopt when absent or empty; kInvalidArgument when it
 // is not one this server issued.
 Result<std::optional<std::pair<int64_t, std::string>>> PageCursor(const http::Request& request);
-
-// A member of a parsed JSON object (see json_body.hpp) that must be a list
-// of non-empty string ids; kInvalidArgument naming the field otherwise.
-Result<std::vector<std::string>> RequiredIdList(const nlohmann::json& body,
-                                                const std::string& field);
 
 }  // namespace gallery::api

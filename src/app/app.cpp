@@ -9,7 +9,10 @@
 #include "api/auth_handler.hpp"
 #include "api/index_page.hpp"
 #include "api/operations_handler.hpp"
+#include "api/albums_handler.hpp"
 #include "api/photos_handler.hpp"
+#include "api/shares_handler.hpp"
+#include "api/trash_handler.hpp"
 #include "api/tokens_handler.hpp"
 #include "api/users_handler.hpp"
 #include "app/backends.hpp"
@@ -67,6 +70,20 @@ class PeriodicTask {
   std::function<void()> task_;
 };
 
+// Photos uploaded before accounts existed have no owner; the first admin
+// gets them, so that nothing a user had becomes invisible.
+Status AdoptPhotosFromBeforeAccounts(Backends& backends, const std::string& admin_email) {
+  Result<db::UserRecord> admin = backends.users->FindUserByEmail(admin_email);
+  if (!admin.ok()) return admin.status().WithContext("first admin");
+  Result<int64_t> adopted = backends.metadata->AdoptUnownedPhotos(admin->id);
+  if (!adopted.ok()) return adopted.status().WithContext("adopting photos");
+  if (*adopted > 0) {
+    LogInfo("photos from before accounts now belong to the first admin",
+            {{"photos", *adopted}, {"user_id", admin->id}});
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RunServer(const Config& config, const char* argv0) {
@@ -99,6 +116,7 @@ Status RunServer(const Config& config, const char* argv0) {
   photo_options.max_upload_bytes = config.max_upload_bytes;
   photo_options.cache_bytes = config.cache_bytes;
   photo_options.orphan_grace = config.orphan_grace;
+  photo_options.trash_retention = config.trash_retention;
   service::PhotoService photos(*backends->blobs, *backends->metadata, image_pool, metrics,
                                photo_options);
 
@@ -114,12 +132,16 @@ Status RunServer(const Config& config, const char* argv0) {
   service::AuthService auth(*backends->users, auth_options);
   Result<bool> admin = auth.EnsureFirstAdmin(config.admin_email, config.admin_password);
   if (!admin.ok()) return admin.status().WithContext("first admin");
+  if (*admin) GALLERY_RETURN_IF_ERROR(AdoptPhotosFromBeforeAccounts(*backends, config.admin_email));
+  service::AlbumService albums(*backends->albums, *backends->metadata);
+  service::ShareService shares(*backends->shares, *backends->albums, *backends->metadata,
+                               *backends->users);
 
   api::ApiOptions api_options;
   api_options.max_upload_bytes = config.max_upload_bytes;
   api_options.redirect_originals = config.redirect_originals;
   api_options.presign_ttl = config.presign_ttl;
-  api::ApiContext context{photos, auth, blocking, metrics, api_options};
+  api::ApiContext context{photos, auth, albums, shares, blocking, metrics, api_options};
 
   http::Router router;
   api::RegisterOperationsRoutes(router, context);
@@ -127,6 +149,9 @@ Status RunServer(const Config& config, const char* argv0) {
   api::RegisterAuthRoutes(router, context);
   api::RegisterTokenRoutes(router, context);
   api::RegisterUserRoutes(router, context);
+  api::RegisterTrashRoutes(router, context);
+  api::RegisterAlbumRoutes(router, context);
+  api::RegisterShareRoutes(router, context);
   api::RegisterIndexPage(router, context);
 
   http::ServerOptions server_options;
@@ -146,6 +171,11 @@ Status RunServer(const Config& config, const char* argv0) {
     if (!r.ok()) LogWarn("orphan sweep failed", {{"error", r.status().message()}});
   });
   sweeper.Start();
+  PeriodicTask trash_purge(server.io_context(), blocking, config.sweep_interval, [&photos] {
+    Result<int64_t> r = photos.PurgeExpiredTrash();
+    if (!r.ok()) LogWarn("trash purge failed", {{"error", r.status().message()}});
+  });
+  trash_purge.Start();
   PeriodicTask auth_cleanup(server.io_context(), blocking, kAuthCleanupInterval, [&auth] {
     Status s = auth.Cleanup();
     if (!s.ok()) LogWarn("auth cleanup failed", {{"error", s.message()}});

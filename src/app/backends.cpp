@@ -69,6 +69,8 @@ Result<DatabaseStores> OpenStores(const Config& config) {
     if (!database.ok()) return database.status();
     stores.metadata = db::NewPostgresMetadataStore(*database);
     stores.users = db::NewPostgresUserStore(*database);
+    stores.albums = db::NewPostgresAlbumStore(*database);
+    stores.shares = db::NewPostgresShareStore(*database);
     return stores;
   }
   std::filesystem::path path = config.SqlitePath();
@@ -80,6 +82,8 @@ Result<DatabaseStores> OpenStores(const Config& config) {
   if (!database.ok()) return database.status();
   stores.metadata = db::NewSqliteMetadataStore(*database);
   stores.users = db::NewSqliteUserStore(*database);
+  stores.albums = db::NewSqliteAlbumStore(*database);
+  stores.shares = db::NewSqliteShareStore(*database);
   return stores;
 }
 
@@ -100,6 +104,8 @@ Result<Backends> OpenBackends(const Config& config) {
   if (!stores.ok()) return stores.status();
   b.metadata = std::move(stores->metadata);
   b.users = std::move(stores->users);
+  b.albums = std::move(stores->albums);
+  b.shares = std::move(stores->shares);
   return b;
 }
 

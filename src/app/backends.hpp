@@ -5,7 +5,9 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "db/album_store.hpp"
 #include "db/metadata_store.hpp"
+#include "db/share_store.hpp"
 #include "db/user_store.hpp"
 #include "storage/blob_store.hpp"
 
@@ -15,12 +17,16 @@ namespace gallery::app {
 struct DatabaseStores {
   std::unique_ptr<db::MetadataStore> metadata;
   std::unique_ptr<db::UserStore> users;
+  std::unique_ptr<db::AlbumStore> albums;
+  std::unique_ptr<db::ShareStore> shares;
 };
 
 struct Backends {
   std::unique_ptr<storage::BlobStore> blobs;
   std::unique_ptr<db::MetadataStore> metadata;
   std::unique_ptr<db::UserStore> users;
+  std::unique_ptr<db::AlbumStore> albums;
+  std::unique_ptr<db::ShareStore> shares;
 };
 
 // Opens the database (SQLite or PostgreSQL), applying migrations. Errors

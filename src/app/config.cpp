@@ -243,6 +243,10 @@ std::vector<Setting> Settings() {
       DurationOf(&Config::sweep_interval, false));
   add("GALLERY_ORPHAN_GRACE", "age before a blob without a row is removed (default 1h)",
       DurationOf(&Config::orphan_grace, true));
+  add("GALLERY_TRASH_RETENTION",
+      "how long deleted photos stay in the trash, restorable, before they are purged "
+      "(default 30d; checked every GALLERY_SWEEP_INTERVAL)",
+      DurationOf(&Config::trash_retention, true));
   add("GALLERY_METRICS_INTERVAL",
       "CloudWatch EMF metric lines on stdout every (default 60s; 0 = off)",
       DurationOf(&Config::metrics_interval, true));
