@@ -76,11 +76,13 @@ enum class CredentialKind { kSession, kApiToken };
 // A credential as the client presented it.
 struct Credential {
   CredentialKind kind = CredentialKind::kSession;
-  std::string token;       // secret: never log it
-  std::string token_hash;  // HashToken(token)
+  std::string token;  // secret: never log it
 
   static Credential Session(std::string token);
   static Credential ApiToken(std::string token);
+  // HashToken(token): how the database knows it. Computed on demand (about
+  // a microsecond): the cached path needs no hash.
+  std::string Hash() const;
 };
 
 // What a successful sign-in hands back.
