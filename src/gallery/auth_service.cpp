@@ -140,6 +140,8 @@ bool AuthService::VerifyWithSlot(const std::string& encoded, std::string_view pa
 
 // ---- Start-up
 
+void AuthService::Prepare() { (void)DummyHash(); }
+
 Result<bool> AuthService::EnsureFirstAdmin(const std::string& email, const std::string& password) {
   Result<int64_t> count = users_.CountUsers();
   if (!count.ok()) return count.status();

@@ -115,6 +115,11 @@ class AuthService {
 
   // ---- Start-up
 
+  // Computes the dummy hash unknown emails are checked against (about
+  // 0.1 s), so that the first such sign-in takes no longer than a wrong
+  // password does. Done lazily otherwise; the server calls it at start.
+  void Prepare();
+
   // The first admin: when the store has no user and `email` is set, creates
   // an admin with `email` and `password` (atomically: of several instances
   // starting together, one creates it). When the store has no user and
