@@ -49,8 +49,8 @@ constexpr PgStatement kTouchAlbum{"gallery_albums_touch",
 constexpr PgStatement kTouchAlbumAfterRemoval{
     "gallery_albums_touch_after_removal",
     "UPDATE albums SET updated_at_ms = $2, cover_photo_id = CASE WHEN EXISTS"
-    " (SELECT 1 FROM album_photos ap WHERE ap.album_id = $1 AND ap.photo_id = "
-    "albums.cover_photo_id)"
+    " (SELECT 1 FROM album_photos ap"
+    " WHERE ap.album_id = $1 AND ap.photo_id = albums.cover_photo_id)"
     " THEN cover_photo_id END WHERE id = $1"};
 constexpr PgStatement kDeleteAlbum{"gallery_albums_delete", "DELETE FROM albums WHERE id = $1"};
 // id is COLLATE "C", so ties break in byte order, as in SQLite.
@@ -79,8 +79,8 @@ constexpr PgStatement kAppendMembers{
     " SELECT $1::text, fresh.id, (SELECT coalesce(max(position), 0) FROM album_photos"
     " WHERE album_id = $1) + $3::bigint * row_number() OVER (ORDER BY fresh.n), $4::bigint"
     " FROM (SELECT u.id, min(u.n) AS n FROM unnest($2::text[]) WITH ORDINALITY AS u (id, n)"
-    " WHERE NOT EXISTS (SELECT 1 FROM album_photos ap WHERE ap.album_id = $1 AND ap.photo_id = "
-    "u.id)"
+    " WHERE NOT EXISTS (SELECT 1 FROM album_photos ap"
+    " WHERE ap.album_id = $1 AND ap.photo_id = u.id)"
     " GROUP BY u.id) AS fresh"};
 constexpr PgStatement kDeleteMembers{
     "gallery_album_photos_delete",
@@ -123,6 +123,7 @@ constexpr PgStatement kListMembersFirst{"gallery_album_photos_list", MEMBERS_OF_
 constexpr PgStatement kListMembersAfter{"gallery_album_photos_list_after",
                                         MEMBERS_OF_ALBUM("AND (position, photo_id) > ($3, $4)")};
 #undef MEMBERS_OF_ALBUM
+
 constexpr PgStatement kAlbumsOfPhoto{"gallery_album_photos_albums_of",
                                      "SELECT album_id FROM album_photos WHERE photo_id = $1"};
 

@@ -206,18 +206,11 @@ class SqliteAlbumStore final : public AlbumStore {
       index = 4;
     }
     stmt->Bind(index, int64_t{limit} + 1);  // one more tells whether a page follows
-    AlbumPage page;
-    while (true) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (static_cast<int>(page.albums.size()) == limit) {
-        page.next = AlbumCursor{page.albums.back().created_at, page.albums.back().id};
-        break;
-      }
-      page.albums.push_back(ReadAlbum(*stmt));
-    }
-    return page;
+    auto page = SqliteReadPage<AlbumCursor>(*stmt, limit, ReadAlbum, [](const AlbumRecord& a) {
+      return AlbumCursor{a.created_at, a.id};
+    });
+    if (!page.ok()) return page.status();
+    return AlbumPage{std::move(page->first), std::move(page->second)};
   }
 
   Result<int64_t> AddPhotos(const std::string& album_id, const std::vector<std::string>& photo_ids,
@@ -412,19 +405,16 @@ class SqliteAlbumStore final : public AlbumStore {
       index = 4;
     }
     stmt->Bind(index, int64_t{limit} + 1);
+    auto members = SqliteReadPage<AlbumPhotoCursor>(
+        *stmt, limit,
+        [](const SqliteStatement& row) {
+          return AlbumPhotoCursor{row.Int64(0), row.Text(1)};
+        },
+        [](const AlbumPhotoCursor& m) { return m; });
+    if (!members.ok()) return members.status();
     AlbumPhotoPage page;
-    int64_t last_position = 0;
-    while (true) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (static_cast<int>(page.photo_ids.size()) == limit) {
-        page.next = AlbumPhotoCursor{last_position, page.photo_ids.back()};
-        break;
-      }
-      last_position = stmt->Int64(0);
-      page.photo_ids.push_back(stmt->Text(1));
-    }
+    for (AlbumPhotoCursor& m : members->first) page.photo_ids.push_back(std::move(m.photo_id));
+    page.next = std::move(members->second);
     return page;
   }
 

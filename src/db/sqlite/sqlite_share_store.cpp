@@ -118,18 +118,11 @@ class SqliteShareStore final : public ShareStore {
       index = 4;
     }
     stmt->Bind(index, int64_t{limit} + 1);  // one more tells whether a page follows
-    SharePage page;
-    while (true) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (static_cast<int>(page.shares.size()) == limit) {
-        page.next = ShareCursor{page.shares.back().created_at, page.shares.back().id};
-        break;
-      }
-      page.shares.push_back(ReadShare(*stmt));
-    }
-    return page;
+    auto page = SqliteReadPage<ShareCursor>(*stmt, limit, ReadShare, [](const ShareRecord& s) {
+      return ShareCursor{s.created_at, s.id};
+    });
+    if (!page.ok()) return page.status();
+    return SharePage{std::move(page->first), std::move(page->second)};
   }
 
   Status RevokeShare(const std::string& owner_id, const std::string& id,

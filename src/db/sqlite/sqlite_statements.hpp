@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "common/status.hpp"
 #include "db/sqlite/sqlite_connection.hpp"
@@ -54,6 +56,26 @@ auto SqliteQueryOne(SqliteConnection& conn, std::string_view sql, const std::str
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound(what);
   return read(*stmt);
+}
+
+// One page of a keyset-paginated listing: steps through `stmt`, which asked
+// for limit + 1 rows, reading the first `limit` with `read`; when the extra
+// row shows that more follow, also returns `cursor_of` the last item read.
+template <typename Cursor, typename Read, typename CursorOf>
+auto SqliteReadPage(SqliteStatement& stmt, int limit, Read read, CursorOf cursor_of)
+    -> Result<std::pair<std::vector<std::invoke_result_t<Read, const SqliteStatement&>>,
+                        std::optional<Cursor>>> {
+  std::vector<std::invoke_result_t<Read, const SqliteStatement&>> items;
+  while (true) {
+    Result<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::make_pair(std::move(items), std::optional<Cursor>());
+    if (static_cast<int>(items.size()) == limit) {
+      std::optional<Cursor> next = cursor_of(items.back());
+      return std::make_pair(std::move(items), std::move(next));
+    }
+    items.push_back(read(stmt));
+  }
 }
 
 }  // namespace gallery::db

@@ -176,18 +176,10 @@ class SqliteUserStore final : public UserStore {
     int index = 1;
     if (after) stmt->Bind(index++, *after);
     stmt->Bind(index, int64_t{limit} + 1);  // one more tells whether a page follows
-    UserPage page;
-    while (true) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (static_cast<int>(page.users.size()) == limit) {
-        page.next = page.users.back().email;
-        break;
-      }
-      page.users.push_back(ReadUser(*stmt));
-    }
-    return page;
+    auto page = SqliteReadPage<std::string>(*stmt, limit, ReadUser,
+                                            [](const UserRecord& u) { return u.email; });
+    if (!page.ok()) return page.status();
+    return UserPage{std::move(page->first), std::move(page->second)};
   }
 
   Result<int64_t> CountUsers() override { return Count(kCountUsers, {}); }
