@@ -130,6 +130,7 @@ Status RunServer(const Config& config, const char* argv0) {
   // Password hashes at once: about one per core (each is CPU and 64 MiB).
   auth_options.max_concurrent_hashes = std::max(2, config.image_workers);
   service::AuthService auth(*backends->users, auth_options);
+  auth.Prepare();
   Result<bool> admin = auth.EnsureFirstAdmin(config.admin_email, config.admin_password);
   if (!admin.ok()) return admin.status().WithContext("first admin");
   if (*admin) GALLERY_RETURN_IF_ERROR(AdoptPhotosFromBeforeAccounts(*backends, config.admin_email));

@@ -465,8 +465,9 @@ Result<Invocation> ParseCommandLine(int argc, const char* const* argv,
       source = s.env;
     }
     if (std::optional<std::string> expected = s.apply(inv.config, *value)) {
-      // Secrets are never echoed back.
-      bool secret = s.env.find("PASSWORD") != std::string::npos;
+      // Secrets are never echoed back: passwords, and URLs that may hold one.
+      bool secret =
+          s.env.find("PASSWORD") != std::string::npos || s.env.find("_URL") != std::string::npos;
       return Status::InvalidArgument(s.env + " (" + s.flag + "): expected " + *expected + ", got " +
                                      (secret ? "a value" : "'" + *value + "'") + " from " +
                                      (source == s.env ? "the environment" : "the command line"));

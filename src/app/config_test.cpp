@@ -53,6 +53,10 @@ TEST(ConfigTest, SecretsAreNotEchoed) {
                       "GALLERY_STORAGE=s3"});
   ASSERT_FALSE(r.ok());  // S3 without a bucket
   EXPECT_EQ(r.status().message().find("hunter2"), std::string::npos);
+  auto url = Parse({}, {"GALLERY_DATABASE_URL=mysql://gallery:hunter2@db/gallery"});
+  ASSERT_FALSE(url.ok());
+  EXPECT_NE(url.status().message().find("GALLERY_DATABASE_URL"), std::string::npos);
+  EXPECT_EQ(url.status().message().find("hunter2"), std::string::npos);
 }
 
 TEST(ConfigTest, S3NeedsBucketAndRegion) {

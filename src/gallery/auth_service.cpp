@@ -94,20 +94,14 @@ Status CheckEmail(std::string_view email) {
 }
 
 Credential Credential::Session(std::string token) {
-  Credential c;
-  c.kind = CredentialKind::kSession;
-  c.token_hash = HashToken(token);
-  c.token = std::move(token);
-  return c;
+  return Credential{CredentialKind::kSession, std::move(token)};
 }
 
 Credential Credential::ApiToken(std::string token) {
-  Credential c;
-  c.kind = CredentialKind::kApiToken;
-  c.token_hash = HashToken(token);
-  c.token = std::move(token);
-  return c;
+  return Credential{CredentialKind::kApiToken, std::move(token)};
 }
+
+std::string Credential::Hash() const { return HashToken(token); }
 
 AuthService::AuthService(db::UserStore& users, AuthOptions options)
     : users_(users),
@@ -145,6 +139,8 @@ bool AuthService::VerifyWithSlot(const std::string& encoded, std::string_view pa
 }
 
 // ---- Start-up
+
+void AuthService::Prepare() { (void)DummyHash(); }
 
 Result<bool> AuthService::EnsureFirstAdmin(const std::string& email, const std::string& password) {
   Result<int64_t> count = users_.CountUsers();
@@ -244,10 +240,10 @@ Result<SignedIn> AuthService::SignIn(std::string_view email, std::string_view pa
 
 Status AuthService::SignOut(const Credential& credential) {
   if (credential.kind != CredentialKind::kSession) return Status::Ok();
-  Status s = users_.DeleteSession(credential.token_hash);
+  Status s = users_.DeleteSession(credential.Hash());
   // Evicting after the delete: a validation racing it either reads the
   // database after the delete or is kept out of the cache (generation).
-  cache_.Evict(credential.token_hash);
+  cache_.Evict(credential.token);
   if (s.code() == ErrorCode::kNotFound) return Status::Ok();
   return s;
 }
@@ -256,7 +252,7 @@ Status AuthService::SignOut(const Credential& credential) {
 
 std::shared_ptr<const Identity> AuthService::PeekCached(const Credential& credential) const {
   if (options_.cache_ttl.count() <= 0) return nullptr;
-  std::shared_ptr<const Identity> identity = cache_.Find(credential.token_hash, Now());
+  std::shared_ptr<const Identity> identity = cache_.Find(credential.token, Now());
   // A session token shown as a Bearer token (or the reverse) is no credential.
   if (identity && identity->via_session != (credential.kind == CredentialKind::kSession)) {
     return nullptr;
@@ -267,12 +263,13 @@ std::shared_ptr<const Identity> AuthService::PeekCached(const Credential& creden
 Result<std::shared_ptr<const Identity>> AuthService::Authenticate(const Credential& credential) {
   const uint64_t generation = cache_.generation();
   const Clock::time_point now = Now();
+  const std::string token_hash = credential.Hash();
   auto identity = std::make_shared<Identity>();
   Clock::time_point valid_until = now + options_.cache_ttl;
   std::string user_id;
   if (credential.kind == CredentialKind::kSession) {
     Result<db::SessionRecord> session =
-        users_.GetSessionByTokenHash(credential.token_hash, now, options_.session_idle_timeout);
+        users_.GetSessionByTokenHash(token_hash, now, options_.session_idle_timeout);
     if (!session.ok()) {
       if (session.code() == ErrorCode::kNotFound) {
         return Unauthenticated("session unknown, expired or signed out");
@@ -281,7 +278,7 @@ Result<std::shared_ptr<const Identity>> AuthService::Authenticate(const Credenti
     }
     Clock::time_point last_seen = session->last_seen_at;
     if (last_seen <= now - db::kTouchInterval) {
-      Status touched = users_.TouchSession(credential.token_hash, now);
+      Status touched = users_.TouchSession(token_hash, now);
       if (touched.code() == ErrorCode::kNotFound) return Unauthenticated("session signed out");
       if (touched.ok()) {
         last_seen = now;
@@ -295,7 +292,7 @@ Result<std::shared_ptr<const Identity>> AuthService::Authenticate(const Credenti
     identity->via_session = true;
     identity->csrf_token_hash = session->csrf_token_hash;
   } else {
-    Result<db::ApiTokenRecord> token = users_.FindApiTokenByHash(credential.token_hash);
+    Result<db::ApiTokenRecord> token = users_.FindApiTokenByHash(token_hash);
     if (!token.ok()) {
       if (token.code() == ErrorCode::kNotFound)
         return Unauthenticated("api token unknown or revoked");
@@ -319,7 +316,7 @@ Result<std::shared_ptr<const Identity>> AuthService::Authenticate(const Credenti
   identity->role = user->role;
   identity->quota_bytes = user->quota_bytes;
   if (options_.cache_ttl.count() > 0 && valid_until > now) {
-    cache_.Put(credential.token_hash, identity, valid_until, now, generation);
+    cache_.Put(credential.token, identity, valid_until, now, generation);
   }
   return std::shared_ptr<const Identity>(std::move(identity));
 }
@@ -357,7 +354,7 @@ Status AuthService::ChangePassword(const std::string& user_id, std::string_view 
   std::optional<db::SessionRecord> kept;
   if (keep != nullptr && keep->kind == CredentialKind::kSession) {
     Result<db::SessionRecord> s =
-        users_.GetSessionByTokenHash(keep->token_hash, Now(), options_.session_idle_timeout);
+        users_.GetSessionByTokenHash(keep->Hash(), Now(), options_.session_idle_timeout);
     if (s.ok() && s->user_id == user_id) kept = std::move(s).value();
   }
   GALLERY_RETURN_IF_ERROR(users_.UpdatePasswordHash(user_id, *hash));

@@ -76,11 +76,13 @@ enum class CredentialKind { kSession, kApiToken };
 // A credential as the client presented it.
 struct Credential {
   CredentialKind kind = CredentialKind::kSession;
-  std::string token;       // secret: never log it
-  std::string token_hash;  // HashToken(token)
+  std::string token;  // secret: never log it
 
   static Credential Session(std::string token);
   static Credential ApiToken(std::string token);
+  // HashToken(token): how the database knows it. Computed on demand (about
+  // a microsecond): the cached path needs no hash.
+  std::string Hash() const;
 };
 
 // What a successful sign-in hands back.
@@ -112,6 +114,11 @@ class AuthService {
   const AuthOptions& options() const { return options_; }
 
   // ---- Start-up
+
+  // Computes the dummy hash unknown emails are checked against (about
+  // 0.1 s), so that the first such sign-in takes no longer than a wrong
+  // password does. Done lazily otherwise; the server calls it at start.
+  void Prepare();
 
   // The first admin: when the store has no user and `email` is set, creates
   // an admin with `email` and `password` (atomically: of several instances

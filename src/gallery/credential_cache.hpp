@@ -5,7 +5,11 @@
 // cached thumbnails are served at tens of thousands of requests a second)
 // costs no database call and no hop to the blocking pool.
 //
-// Entries are keyed by HashToken(token), never by the token itself. Each
+// Entries are keyed by the token itself: hashing it (SHA-256, about a
+// microsecond) on every request would cost more than the lookup. The map
+// lives in process memory only (the database keeps hashes), holds only
+// tokens that were valid, and compares a 64-bit hash of the key before its
+// bytes, so lookup times tell nothing about tokens not presented. Each entry
 // has its own deadline: the cache TTL, and for sessions no later than their
 // absolute or idle expiry. Sign-out, revocation and changes to a user on
 // this instance evict at once (Evict*); another instance sharing the
@@ -46,24 +50,23 @@ class CredentialCache {
   // expired entries, then, if still full, everything it holds.
   explicit CredentialCache(size_t max_entries = 100'000);
 
-  // The identity cached under `token_hash`, if its deadline is after `now`.
-  std::shared_ptr<const Identity> Find(const std::string& token_hash,
-                                       db::Clock::time_point now) const;
+  // The identity cached under `token`, if its deadline is after `now`.
+  std::shared_ptr<const Identity> Find(const std::string& token, db::Clock::time_point now) const;
 
   // Counts evictions. A caller that validates a credential reads it before
   // asking the database and hands it to Put: an eviction in between (a
   // sign-out racing the validation) then keeps the stale answer out.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
-  // Caches `identity` under `token_hash` until `valid_until`, unless an
+  // Caches `identity` under `token` until `valid_until`, unless an
   // eviction happened since `generation` was read. `now` tells which
   // entries have expired when the shard is full.
-  void Put(const std::string& token_hash, std::shared_ptr<const Identity> identity,
+  void Put(const std::string& token, std::shared_ptr<const Identity> identity,
            db::Clock::time_point valid_until, db::Clock::time_point now, uint64_t generation);
 
   // Drops the entry of one session or token / of one API token by id / of
   // every credential of a user.
-  void Evict(const std::string& token_hash);
+  void Evict(const std::string& token);
   void EvictApiToken(const std::string& token_id);
   void EvictUser(const std::string& user_id);
 
@@ -80,7 +83,7 @@ class CredentialCache {
   };
   static constexpr size_t kShards = 16;
 
-  Shard& ShardFor(const std::string& token_hash) const;
+  Shard& ShardFor(const std::string& token) const;
   template <typename Pred>
   void EvictIf(Pred pred);
 
