@@ -6,15 +6,16 @@
 #include <system_error>
 
 #include "api/api_context.hpp"
-#include "api/index_page.hpp"
 #include "api/operations_handler.hpp"
 #include "api/photos_handler.hpp"
+#include "api/web_ui.hpp"
 #include "app/backends.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/version.hpp"
 #include "gallery/photo_service.hpp"
 #include "http/server.hpp"
+#include "http/static_assets.hpp"
 #include "image/image_pool.hpp"
 #include "image/pipeline.hpp"
 
@@ -64,6 +65,23 @@ class PeriodicTask {
 
 Status RunServer(const Config& config, const char* argv0) {
   SetLogLevel(config.log_level);
+  // The web UI first: a wrong explicit web root stops the start at once.
+  std::error_code abs_ec;
+  const std::string web_dir = std::filesystem::absolute(config.web_dir, abs_ec).string();
+  std::optional<http::StaticAssets> web_ui;  // served from memory; outlives the router
+  if (Result<http::StaticAssets> loaded = http::StaticAssets::Load(config.web_dir); loaded.ok()) {
+    web_ui = std::move(*loaded);
+    LogInfo("web UI loaded", {{"web_dir", web_dir},
+                              {"files", web_ui->files().size()},
+                              {"bytes", web_ui->total_bytes()}});
+  } else if (config.web_dir_explicit) {
+    return Status::InvalidArgument("GALLERY_WEB_DIR (--web-dir): cannot serve the web UI from " +
+                                   web_dir + ": " + loaded.status().message() +
+                                   ". Build it with `make web` (npm run build in web/).");
+  } else {
+    LogWarn("web UI not built: / shows how to build it (make web)",
+            {{"web_dir", web_dir}, {"error", loaded.status().message()}});
+  }
   GALLERY_RETURN_IF_ERROR(image::InitImageLibrary(argv0));
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -104,7 +122,11 @@ Status RunServer(const Config& config, const char* argv0) {
   http::Router router;
   api::RegisterOperationsRoutes(router, context);
   api::RegisterPhotoRoutes(router, context);
-  api::RegisterIndexPage(router, context);
+  if (web_ui) {
+    api::RegisterWebUiRoutes(router, *web_ui);
+  } else {
+    api::RegisterWebUiMissingPage(router, web_dir);
+  }
 
   http::ServerOptions server_options;
   server_options.host = config.listen_host;
