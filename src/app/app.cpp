@@ -6,15 +6,15 @@
 #include <system_error>
 
 #include "api/api_context.hpp"
-#include "api/auth_handler.hpp"
-#include "api/index_page.hpp"
-#include "api/operations_handler.hpp"
 #include "api/albums_handler.hpp"
+#include "api/auth_handler.hpp"
+#include "api/operations_handler.hpp"
 #include "api/photos_handler.hpp"
 #include "api/shares_handler.hpp"
-#include "api/trash_handler.hpp"
 #include "api/tokens_handler.hpp"
+#include "api/trash_handler.hpp"
 #include "api/users_handler.hpp"
+#include "api/web_ui.hpp"
 #include "app/backends.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
@@ -22,6 +22,7 @@
 #include "gallery/auth_service.hpp"
 #include "gallery/photo_service.hpp"
 #include "http/server.hpp"
+#include "http/static_assets.hpp"
 #include "image/image_pool.hpp"
 #include "image/pipeline.hpp"
 
@@ -88,6 +89,23 @@ Status AdoptPhotosFromBeforeAccounts(Backends& backends, const std::string& admi
 
 Status RunServer(const Config& config, const char* argv0) {
   SetLogLevel(config.log_level);
+  // The web UI first: a wrong explicit web root stops the start at once.
+  std::error_code abs_ec;
+  const std::string web_dir = std::filesystem::absolute(config.web_dir, abs_ec).string();
+  std::optional<http::StaticAssets> web_ui;  // served from memory; outlives the router
+  if (Result<http::StaticAssets> loaded = http::StaticAssets::Load(config.web_dir); loaded.ok()) {
+    web_ui = std::move(*loaded);
+    LogInfo("web UI loaded", {{"web_dir", web_dir},
+                              {"files", web_ui->files().size()},
+                              {"bytes", web_ui->total_bytes()}});
+  } else if (config.web_dir_explicit) {
+    return Status::InvalidArgument("GALLERY_WEB_DIR (--web-dir): cannot serve the web UI from " +
+                                   web_dir + ": " + loaded.status().message() +
+                                   ". Build it with `make web` (npm run build in web/).");
+  } else {
+    LogWarn("web UI not built: / shows how to build it (make web)",
+            {{"web_dir", web_dir}, {"error", loaded.status().message()}});
+  }
   GALLERY_RETURN_IF_ERROR(image::InitImageLibrary(argv0));
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -127,6 +145,9 @@ Status RunServer(const Config& config, const char* argv0) {
   auth_options.sign_in.max_failures_per_address = config.sign_in_max_failures_per_address;
   auth_options.sign_in.window = config.sign_in_window;
   auth_options.cache_ttl = config.auth_cache_ttl;
+  auth_options.used_bytes = [&backends](const std::string& id) {
+    return backends->metadata->UsedBytes(id);
+  };
   // Password hashes at once: about one per core (each is CPU and 64 MiB).
   auth_options.max_concurrent_hashes = std::max(2, config.image_workers);
   service::AuthService auth(*backends->users, auth_options);
@@ -153,7 +174,11 @@ Status RunServer(const Config& config, const char* argv0) {
   api::RegisterTrashRoutes(router, context);
   api::RegisterAlbumRoutes(router, context);
   api::RegisterShareRoutes(router, context);
-  api::RegisterIndexPage(router, context);
+  if (web_ui) {
+    api::RegisterWebUiRoutes(router, *web_ui);
+  } else {
+    api::RegisterWebUiMissingPage(router, web_dir);
+  }
 
   http::ServerOptions server_options;
   server_options.host = config.listen_host;

@@ -149,6 +149,15 @@ std::vector<Setting> Settings() {
         c.data_dir = v;
         return std::nullopt;
       });
+  add("GALLERY_WEB_DIR",
+      "the built web UI, served at / (default web/dist; the container's is "
+      "/usr/local/share/gallery/web)",
+      [](Config& c, const std::string& v) -> std::optional<std::string> {
+        if (v.empty()) return "a directory path";
+        c.web_dir = v;
+        c.web_dir_explicit = true;
+        return std::nullopt;
+      });
   add("GALLERY_DATABASE_URL",
       "sqlite:///path/gallery.db (default under the data dir) or postgres://user:pass@host:port/db",
       [](Config& c, const std::string& v) -> std::optional<std::string> {

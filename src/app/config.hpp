@@ -29,6 +29,11 @@ struct Config {
   std::string database_password;  // overrides the URL's password when set
   int database_pool_size = 10;
   std::string storage = "local";  // "local" or "s3"
+  // The built web UI. The default (relative: `make run` starts from the
+  // checkout) may be missing, which leaves a page saying how to build it; a
+  // web root given explicitly must load or the server does not start.
+  std::filesystem::path web_dir = "web/dist";
+  bool web_dir_explicit = false;
 
   // S3.
   std::string s3_bucket;

@@ -34,6 +34,23 @@ TEST(ConfigTest, EnvironmentAndFlagsFlagWins) {
   EXPECT_EQ(inv->config.SqlitePath(), std::filesystem::path("/srv/g/gallery.db"));
 }
 
+TEST(ConfigTest, WebDirDefaultsToTheCheckoutsBuildAndRemembersAnExplicitOne) {
+  auto defaults = Parse({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->config.web_dir, std::filesystem::path("web/dist"));
+  EXPECT_FALSE(defaults->config.web_dir_explicit);
+  auto flag = Parse({"--web-dir", "/srv/ui"}, {"GALLERY_WEB_DIR=/opt/ui"});
+  ASSERT_TRUE(flag.ok()) << flag.status().ToString();
+  EXPECT_EQ(flag->config.web_dir, std::filesystem::path("/srv/ui"));
+  EXPECT_TRUE(flag->config.web_dir_explicit);
+  auto env = Parse({}, {"GALLERY_WEB_DIR=/opt/ui"});
+  ASSERT_TRUE(env.ok()) << env.status().ToString();
+  EXPECT_EQ(env->config.web_dir, std::filesystem::path("/opt/ui"));
+  auto empty = Parse({}, {"GALLERY_WEB_DIR="});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("GALLERY_WEB_DIR"), std::string::npos);
+}
+
 TEST(ConfigTest, BadValuesNameTheVariable) {
   auto bad = Parse({}, {"GALLERY_MAX_PIXELS=abc"});
   ASSERT_FALSE(bad.ok());
