@@ -24,7 +24,8 @@ nlohmann::json SharedPhotoJson(const db::PhotoRecord& photo, const db::ShareReco
   const std::string base = "/api/v1/shared/" + token + "/photos/" + photo.id;
   nlohmann::json exif = nlohmann::json::object();
   if (share.show_exif) {
-    for (auto& [key, value] : ExifObject(photo).items()) {
+    const nlohmann::json all = ExifObject(photo);
+    for (const auto& [key, value] : all.items()) {
       if (key.rfind("gps", 0) != 0) exif[key] = value;
     }
   }
@@ -38,9 +39,7 @@ nlohmann::json SharedPhotoJson(const db::PhotoRecord& photo, const db::ShareReco
       {"height", photo.height},
       {"frames", photo.frames},
       {"taken_at", share.show_exif ? TimeOrNull(photo.taken_at) : nlohmann::json(nullptr)},
-      {"exif", ExifObject(photo)},
-      {"deleted_at", TimeOrNull(photo.deleted_at)},
-      {"purge_at", photo.deleted_at ? TimeOrNull(purge_at) : nlohmann::json(nullptr)},
+      {"exif", std::move(exif)},
       {"urls", std::move(urls)},
   };
 }
