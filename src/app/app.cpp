@@ -21,6 +21,7 @@
 #include "common/version.hpp"
 #include "gallery/auth_service.hpp"
 #include "gallery/photo_service.hpp"
+#include "http/offload.hpp"
 #include "http/server.hpp"
 #include "http/static_assets.hpp"
 #include "image/image_pool.hpp"
@@ -175,7 +176,17 @@ Status RunServer(const Config& config, const char* argv0) {
   api::RegisterAlbumRoutes(router, context);
   api::RegisterShareRoutes(router, context);
   if (web_ui) {
-    api::RegisterWebUiRoutes(router, *web_ui);
+    api::WebUiOptions web_options;
+    // A dead link's page answers 404, like its API; one with a password is
+    // alive (the page asks for it), and so is any link while the database
+    // does not answer (the page then shows the API's error).
+    web_options.share_link_alive = [&shares,
+                                    &blocking](const std::string& token) -> asio::awaitable<bool> {
+      Result<service::ShareAccess> access = co_await http::Offload(
+          blocking, [&shares, &token] { return shares.Open(token, std::nullopt, std::nullopt); });
+      co_return access.code() != ErrorCode::kNotFound;
+    };
+    api::RegisterWebUiRoutes(router, *web_ui, web_options);
   } else {
     api::RegisterWebUiMissingPage(router, web_dir);
   }
