@@ -57,7 +57,8 @@ void RegisterAlbumRoutes(http::Router& router, ApiContext& ctx) {
         nlohmann::json albums = nlohmann::json::array();
         for (const db::AlbumRecord& a : page->albums) albums.push_back(AlbumJson(a));
         nlohmann::json next = nullptr;
-        if (page->next) next = EncodeKeyCursor(ToUnixMillis(page->next->created_at), page->next->id);
+        if (page->next)
+          next = EncodeKeyCursor(ToUnixMillis(page->next->created_at), page->next->id);
         co_return http::JsonResponse(HttpStatus::ok,
                                      {{"albums", std::move(albums)}, {"next_cursor", next}});
       }));
@@ -96,10 +97,9 @@ void RegisterAlbumRoutes(http::Router& router, ApiContext& ctx) {
         Result<db::AlbumUpdate> update = ParseAlbumUpdate(*body);
         if (!update.ok()) co_return http::ProblemResponse(update.status(), req);
         std::string id = req.PathParam("id");
-        Result<db::AlbumRecord> album =
-            co_await http::Offload(ctx.blocking, [&ctx, &who, &id, &update] {
-              return ctx.albums.Update(who.user_id, id, *update);
-            });
+        Result<db::AlbumRecord> album = co_await http::Offload(
+            ctx.blocking,
+            [&ctx, &who, &id, &update] { return ctx.albums.Update(who.user_id, id, *update); });
         if (!album.ok()) co_return http::ProblemResponse(album.status(), req);
         co_return http::JsonResponse(HttpStatus::ok, AlbumJson(*album));
       }));

@@ -61,5 +61,17 @@ TEST(JsonBodyTest, NeedsAJsonObjectWithJsonContentType) {
   EXPECT_EQ(ParseJsonObject(req).code(), ErrorCode::kInvalidArgument);
 }
 
+TEST(JsonBodyTest, IdListsAndTextRefuseNulCharacters) {
+  nlohmann::json body = nlohmann::json::parse(
+      R"({"ids": ["a", "b"], "bad": ["a\u0000b"], "empty": [""], "text": "x\u0000y", "n": 1})");
+  EXPECT_EQ(*RequiredIdList(body, "ids"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(RequiredIdList(body, "bad").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(RequiredIdList(body, "empty").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(RequiredIdList(body, "n").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(RequiredIdList(body, "missing").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(RequiredString(body, "text").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(OptionalString(body, "text").code(), ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace gallery::api

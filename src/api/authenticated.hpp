@@ -16,8 +16,8 @@
 
 namespace gallery::api {
 
-using PrincipalHandler = std::function<boost::asio::awaitable<http::Response>(
-    http::Request&, const Principal&)>;
+using PrincipalHandler =
+    std::function<boost::asio::awaitable<http::Response>(http::Request&, const Principal&)>;
 
 inline http::Handler Authenticated(ApiContext& ctx, PrincipalHandler handler) {
   return [&ctx, handler = std::move(handler)](
@@ -30,14 +30,15 @@ inline http::Handler Authenticated(ApiContext& ctx, PrincipalHandler handler) {
 
 // The same for routes only admins may use: others get 403.
 inline http::Handler AdminOnly(ApiContext& ctx, PrincipalHandler handler) {
-  return Authenticated(ctx, [handler = std::move(handler)](http::Request& req,
-                                                           const Principal& who)
-                                -> boost::asio::awaitable<http::Response> {
-    if (!who.admin()) {
-      co_return http::ProblemResponse(ErrorCode::kForbidden, "Only an admin may do this", req);
-    }
-    co_return co_await handler(req, who);
-  });
+  return Authenticated(
+      ctx,
+      [handler = std::move(handler)](
+          http::Request& req, const Principal& who) -> boost::asio::awaitable<http::Response> {
+        if (!who.admin()) {
+          co_return http::ProblemResponse(ErrorCode::kForbidden, "Only an admin may do this", req);
+        }
+        co_return co_await handler(req, who);
+      });
 }
 
 }  // namespace gallery::api

@@ -7,6 +7,12 @@ namespace {
 
 Status Invalid(std::string detail) { return Status(ErrorCode::kInvalidArgument, detail, detail); }
 
+// Text with a NUL would be cut short on its way to the database (C strings),
+// so it is refused, like a NUL in a path.
+bool HasNul(const nlohmann::json& text) {
+  return text.get_ref<const std::string&>().find('\0') != std::string::npos;
+}
+
 }  // namespace
 
 Result<nlohmann::json> ParseJsonObject(const http::Request& req) {
@@ -31,6 +37,7 @@ Result<std::string> RequiredString(const nlohmann::json& body, const char* name)
   if (it == body.end() || !it->is_string()) {
     return Invalid(std::string(name) + " is required and must be a string");
   }
+  if (HasNul(*it)) return Invalid(std::string(name) + " must not contain NUL characters");
   return it->get<std::string>();
 }
 
@@ -38,6 +45,7 @@ Result<std::optional<std::string>> OptionalString(const nlohmann::json& body, co
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) return std::optional<std::string>();
   if (!it->is_string()) return Invalid(std::string(name) + " must be a string");
+  if (HasNul(*it)) return Invalid(std::string(name) + " must not contain NUL characters");
   return std::optional(it->get<std::string>());
 }
 
@@ -66,7 +74,7 @@ Result<std::vector<std::string>> RequiredIdList(const nlohmann::json& body, cons
   std::vector<std::string> ids;
   ids.reserve(it->size());
   for (const nlohmann::json& id : *it) {
-    if (!id.is_string() || id.get_ref<const std::string&>().empty()) {
+    if (!id.is_string() || id.get_ref<const std::string&>().empty() || HasNul(id)) {
       return Invalid(std::string(name) + " must hold only non-empty string ids");
     }
     ids.push_back(id.get<std::string>());

@@ -149,72 +149,73 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
       Authenticated(
           ctx,
           [&ctx](Request& req, const Principal& who) -> asio::awaitable<Response> {
-        const service::Uploader uploader{who.user_id, who.quota_bytes};
-        Result<std::string> boundary = http::MultipartBoundary(req.Header("Content-Type"));
-        if (!boundary.ok()) co_return http::ProblemResponse(boundary.status(), req);
+            const service::Uploader uploader{who.user_id, who.quota_bytes};
+            Result<std::string> boundary = http::MultipartBoundary(req.Header("Content-Type"));
+            if (!boundary.ok()) co_return http::ProblemResponse(boundary.status(), req);
 
-        std::unique_ptr<MappedFile> mapped;
-        std::string_view body = req.body;
-        if (req.body_file) {
-          auto path = req.body_file->path();
-          Result<std::unique_ptr<MappedFile>> m =
-              co_await http::Offload(ctx.blocking, [&path] { return MappedFile::Open(path); });
-          if (!m.ok()) co_return http::ProblemResponse(m.status(), req);
-          mapped = std::move(m).value();
-          body = mapped->bytes();
-        }
-        Result<std::vector<http::MultipartPart>> parts = http::ParseMultipart(body, *boundary);
-        if (!parts.ok()) co_return http::ProblemResponse(parts.status(), req);
-
-        std::vector<service::UploadFile> files;
-        for (const http::MultipartPart& part : *parts) {
-          if (part.name != "file") continue;
-          files.push_back({part.filename.value_or(""), part.data});
-        }
-        if (files.empty()) {
-          co_return http::ProblemResponse(
-              ErrorCode::kInvalidArgument,
-              "Send the pictures as multipart/form-data parts named 'file'", req);
-        }
-
-        // Refuse the whole batch before storing any of it when a file is
-        // plainly unacceptable (format, size, pixel limit, name) or the
-        // batch cannot fit in the uploader's quota.
-        Status precheck = co_await http::Offload(ctx.blocking, [&ctx, &files, &uploader] {
-          uint64_t total = 0;
-          for (size_t i = 0; i < files.size(); ++i) {
-            Status s = ctx.photos.Precheck(files[i]);
-            if (!s.ok()) return ForPart(s, i, files[i].filename);
-            total += files[i].bytes.size();
-          }
-          return ctx.photos.CheckQuota(uploader, total);
-        });
-        if (!precheck.ok()) co_return http::ProblemResponse(precheck, req);
-
-        nlohmann::json photos = nlohmann::json::array();
-        bool any_new = false;
-        for (size_t i = 0; i < files.size(); ++i) {
-          const service::UploadFile& file = files[i];
-          Result<service::UploadResult> result = co_await http::Offload(
-              ctx.blocking, [&ctx, &file, &uploader] { return ctx.photos.Upload(uploader, file); });
-          if (!result.ok()) {
-            Status s = ForPart(result.status(), i, file.filename);
-            LogInfo("upload refused", {{"request_id", req.request_id}, {"error", s.message()}});
-            Response r = http::ProblemResponse(s, req);
-            if (!photos.empty()) {
-              // The files before this one are stored: say which.
-              nlohmann::json problem = nlohmann::json::parse(r.msg.body());
-              problem["photos"] = photos;
-              r.msg.body() = problem.dump();
+            std::unique_ptr<MappedFile> mapped;
+            std::string_view body = req.body;
+            if (req.body_file) {
+              auto path = req.body_file->path();
+              Result<std::unique_ptr<MappedFile>> m =
+                  co_await http::Offload(ctx.blocking, [&path] { return MappedFile::Open(path); });
+              if (!m.ok()) co_return http::ProblemResponse(m.status(), req);
+              mapped = std::move(m).value();
+              body = mapped->bytes();
             }
-            co_return r;
-          }
-          any_new = any_new || !result->duplicate;
-          photos.push_back(OwnerPhotoJson(ctx, result->photo, result->duplicate));
-        }
-        co_return http::JsonResponse(any_new ? HttpStatus::created : HttpStatus::ok,
-                                     {{"photos", std::move(photos)}});
-      }),
+            Result<std::vector<http::MultipartPart>> parts = http::ParseMultipart(body, *boundary);
+            if (!parts.ok()) co_return http::ProblemResponse(parts.status(), req);
+
+            std::vector<service::UploadFile> files;
+            for (const http::MultipartPart& part : *parts) {
+              if (part.name != "file") continue;
+              files.push_back({part.filename.value_or(""), part.data});
+            }
+            if (files.empty()) {
+              co_return http::ProblemResponse(
+                  ErrorCode::kInvalidArgument,
+                  "Send the pictures as multipart/form-data parts named 'file'", req);
+            }
+
+            // Refuse the whole batch before storing any of it when a file is
+            // plainly unacceptable (format, size, pixel limit, name) or the
+            // batch cannot fit in the uploader's quota.
+            Status precheck = co_await http::Offload(ctx.blocking, [&ctx, &files, &uploader] {
+              uint64_t total = 0;
+              for (size_t i = 0; i < files.size(); ++i) {
+                Status s = ctx.photos.Precheck(files[i]);
+                if (!s.ok()) return ForPart(s, i, files[i].filename);
+                total += files[i].bytes.size();
+              }
+              return ctx.photos.CheckQuota(uploader, total);
+            });
+            if (!precheck.ok()) co_return http::ProblemResponse(precheck, req);
+
+            nlohmann::json photos = nlohmann::json::array();
+            bool any_new = false;
+            for (size_t i = 0; i < files.size(); ++i) {
+              const service::UploadFile& file = files[i];
+              Result<service::UploadResult> result = co_await http::Offload(
+                  ctx.blocking,
+                  [&ctx, &file, &uploader] { return ctx.photos.Upload(uploader, file); });
+              if (!result.ok()) {
+                Status s = ForPart(result.status(), i, file.filename);
+                LogInfo("upload refused", {{"request_id", req.request_id}, {"error", s.message()}});
+                Response r = http::ProblemResponse(s, req);
+                if (!photos.empty()) {
+                  // The files before this one are stored: say which.
+                  nlohmann::json problem = nlohmann::json::parse(r.msg.body());
+                  problem["photos"] = photos;
+                  r.msg.body() = problem.dump();
+                }
+                co_return r;
+              }
+              any_new = any_new || !result->duplicate;
+              photos.push_back(OwnerPhotoJson(ctx, result->photo, result->duplicate));
+            }
+            co_return http::JsonResponse(any_new ? HttpStatus::created : HttpStatus::ok,
+                                         {{"photos", std::move(photos)}});
+          }),
       upload_options);
 
   router.Add(
@@ -279,25 +280,25 @@ void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
     std::string pattern = "/api/v1/photos/{id}/" + std::string(service::DerivativeKindName(kind));
     router.Add(
         http::Verb::get, pattern,
-        Authenticated(ctx,
-                      [&ctx, kind](Request& req, const Principal& who) -> asio::awaitable<Response> {
-                        Result<image::OutputFormat> format = ChooseDerivativeFormat(req);
-                        if (!format.ok()) co_return http::ProblemResponse(format.status(), req);
-                        std::string id = req.PathParam("id");
-                        image::OutputFormat f = *format;
-                        // Hot derivatives are answered on this thread, without a pool hop.
-                        std::shared_ptr<const service::CachedDerivative> data =
-                            ctx.photos.PeekDerivative(who.user_id, id, kind, f);
-                        if (!data) {
-                          Result<service::DerivativeBlob> blob =
-                              co_await http::Offload(ctx.blocking, [&ctx, &who, &id, kind, f] {
-                                return ctx.photos.GetDerivative(who.user_id, id, kind, f);
-                              });
-                          if (!blob.ok()) co_return http::ProblemResponse(blob.status(), req);
-                          data = std::move(blob->data);
-                        }
-                        co_return DerivativeResponse(req, std::move(data), /*shared=*/false);
-                      }));
+        Authenticated(
+            ctx, [&ctx, kind](Request& req, const Principal& who) -> asio::awaitable<Response> {
+              Result<image::OutputFormat> format = ChooseDerivativeFormat(req);
+              if (!format.ok()) co_return http::ProblemResponse(format.status(), req);
+              std::string id = req.PathParam("id");
+              image::OutputFormat f = *format;
+              // Hot derivatives are answered on this thread, without a pool hop.
+              std::shared_ptr<const service::CachedDerivative> data =
+                  ctx.photos.PeekDerivative(who.user_id, id, kind, f);
+              if (!data) {
+                Result<service::DerivativeBlob> blob =
+                    co_await http::Offload(ctx.blocking, [&ctx, &who, &id, kind, f] {
+                      return ctx.photos.GetDerivative(who.user_id, id, kind, f);
+                    });
+                if (!blob.ok()) co_return http::ProblemResponse(blob.status(), req);
+                data = std::move(blob->data);
+              }
+              co_return DerivativeResponse(req, std::move(data), /*shared=*/false);
+            }));
   }
 }
 
@@ -312,58 +313,57 @@ asio::awaitable<Response> OriginalResponse(ApiContext& ctx, const Request& req,
                                            const std::string& download_name) {
   const db::PhotoRecord* photo = &photo_record;
   {
-               const std::string etag = "\"" + photo->sha256 + "\"";
+    const std::string etag = "\"" + photo->sha256 + "\"";
 
-               if (ctx.options.redirect_originals) {
-                 if (auto url = ctx.photos.PresignOriginal(*photo, ctx.options.presign_ttl)) {
-                   Response r = http::EmptyResponse(HttpStatus::found);
-                   r.msg.set(field::field::location, *url);
-                   r.msg.set(field::field::cache_control, "private, no-store");
-                   co_return r;
-                 }
-               }
-               if (http::IfNoneMatchHits(req, etag)) {
-                 Response r = http::EmptyResponse(HttpStatus::not_modified);
-                 r.msg.set(field::field::etag, etag);
-                 co_return r;
-               }
-               uint64_t size = photo->bytes;
-               http::ByteSpan span{0, size};
-               bool partial = false;
-               std::string if_range = req.Header("If-Range");
-               std::string range_header = req.Header("Range");
-               if (!range_header.empty() && (if_range.empty() || if_range == etag)) {
-                 Result<std::optional<http::ByteSpan>> range = http::ParseRange(range_header, size);
-                 if (!range.ok()) {
-                   Response r = http::ProblemResponse(range.status(), req);
-                   r.msg.set(field::field::content_range, "bytes */" + std::to_string(size));
-                   co_return r;
-                 }
-                 if (*range) {
-                   span = **range;
-                   partial = true;
-                 }
-               }
-               auto source = std::make_shared<OriginalSource>(ctx, *photo, span);
-               Status primed = co_await source->Prime(req);
-               if (!primed.ok()) co_return http::ProblemResponse(primed, req);
-               Response r;
-               r.msg.result(partial ? HttpStatus::partial_content : HttpStatus::ok);
-               r.msg.set(field::field::content_type, photo->content_type);
-               r.msg.set(field::field::content_disposition, ContentDisposition(download_name));
-               r.msg.set(field::field::accept_ranges, "bytes");
-               r.msg.set(field::field::etag, etag);
-               r.msg.set(field::field::cache_control, "private, max-age=31536000, immutable");
-               r.msg.set("X-Content-Type-Options", "nosniff");
-               if (partial) {
-                 r.msg.set(field::field::content_range,
-                           "bytes " + std::to_string(span.offset) + "-" +
-                               std::to_string(span.offset + span.length - 1) + "/" +
-                               std::to_string(size));
-               }
-               r.stream = std::move(source);
-               r.stream_length = span.length;
-               co_return r;
+    if (ctx.options.redirect_originals) {
+      if (auto url = ctx.photos.PresignOriginal(*photo, ctx.options.presign_ttl)) {
+        Response r = http::EmptyResponse(HttpStatus::found);
+        r.msg.set(field::field::location, *url);
+        r.msg.set(field::field::cache_control, "private, no-store");
+        co_return r;
+      }
+    }
+    if (http::IfNoneMatchHits(req, etag)) {
+      Response r = http::EmptyResponse(HttpStatus::not_modified);
+      r.msg.set(field::field::etag, etag);
+      co_return r;
+    }
+    uint64_t size = photo->bytes;
+    http::ByteSpan span{0, size};
+    bool partial = false;
+    std::string if_range = req.Header("If-Range");
+    std::string range_header = req.Header("Range");
+    if (!range_header.empty() && (if_range.empty() || if_range == etag)) {
+      Result<std::optional<http::ByteSpan>> range = http::ParseRange(range_header, size);
+      if (!range.ok()) {
+        Response r = http::ProblemResponse(range.status(), req);
+        r.msg.set(field::field::content_range, "bytes */" + std::to_string(size));
+        co_return r;
+      }
+      if (*range) {
+        span = **range;
+        partial = true;
+      }
+    }
+    auto source = std::make_shared<OriginalSource>(ctx, *photo, span);
+    Status primed = co_await source->Prime(req);
+    if (!primed.ok()) co_return http::ProblemResponse(primed, req);
+    Response r;
+    r.msg.result(partial ? HttpStatus::partial_content : HttpStatus::ok);
+    r.msg.set(field::field::content_type, photo->content_type);
+    r.msg.set(field::field::content_disposition, ContentDisposition(download_name));
+    r.msg.set(field::field::accept_ranges, "bytes");
+    r.msg.set(field::field::etag, etag);
+    r.msg.set(field::field::cache_control, "private, max-age=31536000, immutable");
+    r.msg.set("X-Content-Type-Options", "nosniff");
+    if (partial) {
+      r.msg.set(field::field::content_range, "bytes " + std::to_string(span.offset) + "-" +
+                                                 std::to_string(span.offset + span.length - 1) +
+                                                 "/" + std::to_string(size));
+    }
+    r.stream = std::move(source);
+    r.stream_length = span.length;
+    co_return r;
   }
 }
 

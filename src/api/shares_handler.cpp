@@ -80,8 +80,7 @@ nlohmann::json ShareSummaryJson(const service::ShareAccess& access) {
        access.album ? nlohmann::json(access.album->description) : nlohmann::json(nullptr)},
       {"allow_download", share.allow_download},
       {"show_exif", share.show_exif},
-      {"expires_at",
-       share.expires_at ? nlohmann::json(FormatRfc3339(*share.expires_at)) : nullptr},
+      {"expires_at", share.expires_at ? nlohmann::json(FormatRfc3339(*share.expires_at)) : nullptr},
   };
   return summary;
 }
@@ -139,7 +138,8 @@ void RegisterOwnerRoutes(http::Router& router, ApiContext& ctx) {
             });
         if (!page.ok()) co_return http::ProblemResponse(page.status(), req);
         nlohmann::json next = nullptr;
-        if (page->next) next = EncodeKeyCursor(ToUnixMillis(page->next->created_at), page->next->id);
+        if (page->next)
+          next = EncodeKeyCursor(ToUnixMillis(page->next->created_at), page->next->id);
         co_return http::JsonResponse(HttpStatus::ok,
                                      {{"shares", std::move(shares)}, {"next_cursor", next}});
       }));
@@ -171,63 +171,63 @@ void RegisterOwnerRoutes(http::Router& router, ApiContext& ctx) {
 }
 
 void RegisterVisitorRoutes(http::Router& router, ApiContext& ctx) {
-  router.Add(http::Verb::get, "/api/v1/shared/{token}",
-             [&ctx](Request& req) -> asio::awaitable<Response> {
-               Result<int> limit = PageLimit(req);
-               if (!limit.ok()) co_return http::ProblemResponse(limit.status(), req);
-               auto cursor = PageCursor(req);
-               if (!cursor.ok()) co_return http::ProblemResponse(cursor.status(), req);
-               std::optional<db::AlbumPhotoCursor> after;
-               if (*cursor) after = db::AlbumPhotoCursor{(*cursor)->first, (*cursor)->second};
-               const int n = *limit;
-               std::optional<service::ShareAccess> access;
-               Result<service::SharedPhotosPage> page =
-                   co_await http::Offload(ctx.blocking, [&ctx, &req, &after, n, &access] {
-                     Result<service::ShareAccess> opened = OpenLink(ctx, req);
-                     if (!opened.ok()) return Result<service::SharedPhotosPage>(opened.status());
-                     access = std::move(*opened);
-                     return ctx.shares.ListPhotos(*access, after, n);
-                   });
-               if (!page.ok()) co_return http::ProblemResponse(page.status(), req);
-               const std::string token = req.PathParam("token");
-               nlohmann::json photos = nlohmann::json::array();
-               for (const db::PhotoRecord& p : page->photos) {
-                 photos.push_back(SharedPhotoJson(p, access->share, token));
-               }
-               nlohmann::json next = nullptr;
-               if (page->next) next = EncodeKeyCursor(page->next->position, page->next->photo_id);
-               Response r = http::JsonResponse(HttpStatus::ok, {{"share", ShareSummaryJson(*access)},
-                                                                {"photos", std::move(photos)},
-                                                                {"next_cursor", next}});
-               r.msg.set(field::field::cache_control, "no-store");
-               r.msg.set("Referrer-Policy", "no-referrer");
-               co_return r;
-             });
-
   router.Add(
-      http::Verb::post, "/api/v1/shared/{token}/unlock",
-      [&ctx](Request& req) -> asio::awaitable<Response> {
-        Result<nlohmann::json> body = ParseJsonObject(req);
-        if (!body.ok()) co_return http::ProblemResponse(body.status(), req);
-        Result<std::string> password = RequiredString(*body, "password");
-        if (!password.ok()) co_return http::ProblemResponse(password.status(), req);
-        const std::string token = req.PathParam("token");
-        Result<service::ShareAccess> access = co_await http::Offload(
-            ctx.blocking, [&ctx, &token, &password] {
-              return ctx.shares.Open(token, *password, std::nullopt);
+      http::Verb::get, "/api/v1/shared/{token}", [&ctx](Request& req) -> asio::awaitable<Response> {
+        Result<int> limit = PageLimit(req);
+        if (!limit.ok()) co_return http::ProblemResponse(limit.status(), req);
+        auto cursor = PageCursor(req);
+        if (!cursor.ok()) co_return http::ProblemResponse(cursor.status(), req);
+        std::optional<db::AlbumPhotoCursor> after;
+        if (*cursor) after = db::AlbumPhotoCursor{(*cursor)->first, (*cursor)->second};
+        const int n = *limit;
+        std::optional<service::ShareAccess> access;
+        Result<service::SharedPhotosPage> page =
+            co_await http::Offload(ctx.blocking, [&ctx, &req, &after, n, &access] {
+              Result<service::ShareAccess> opened = OpenLink(ctx, req);
+              if (!opened.ok()) return Result<service::SharedPhotosPage>(opened.status());
+              access = std::move(*opened);
+              return ctx.shares.ListPhotos(*access, after, n);
             });
-        if (!access.ok()) co_return http::ProblemResponse(access.status(), req);
-        Response r = http::EmptyResponse(HttpStatus::no_content);
-        http::SetCookieOptions cookie;
-        cookie.path = SharedPath(token);
-        cookie.secure = http::ForwardedHttps(req.headers);
-        cookie.same_site = "Strict";
-        r.msg.set(field::field::set_cookie,
-                  http::SetCookie(kShareCookie, service::ShareService::UnlockProof(token, access->share),
-                                  cookie));
+        if (!page.ok()) co_return http::ProblemResponse(page.status(), req);
+        const std::string token = req.PathParam("token");
+        nlohmann::json photos = nlohmann::json::array();
+        for (const db::PhotoRecord& p : page->photos) {
+          photos.push_back(SharedPhotoJson(p, access->share, token));
+        }
+        nlohmann::json next = nullptr;
+        if (page->next) next = EncodeKeyCursor(page->next->position, page->next->photo_id);
+        Response r = http::JsonResponse(HttpStatus::ok, {{"share", ShareSummaryJson(*access)},
+                                                         {"photos", std::move(photos)},
+                                                         {"next_cursor", next}});
         r.msg.set(field::field::cache_control, "no-store");
+        r.msg.set("Referrer-Policy", "no-referrer");
         co_return r;
       });
+
+  router.Add(http::Verb::post, "/api/v1/shared/{token}/unlock",
+             [&ctx](Request& req) -> asio::awaitable<Response> {
+               Result<nlohmann::json> body = ParseJsonObject(req);
+               if (!body.ok()) co_return http::ProblemResponse(body.status(), req);
+               Result<std::string> password = RequiredString(*body, "password");
+               if (!password.ok()) co_return http::ProblemResponse(password.status(), req);
+               const std::string token = req.PathParam("token");
+               Result<service::ShareAccess> access =
+                   co_await http::Offload(ctx.blocking, [&ctx, &token, &password] {
+                     return ctx.shares.Open(token, *password, std::nullopt);
+                   });
+               if (!access.ok()) co_return http::ProblemResponse(access.status(), req);
+               Response r = http::EmptyResponse(HttpStatus::no_content);
+               http::SetCookieOptions cookie;
+               cookie.path = SharedPath(token);
+               cookie.secure = http::ForwardedHttps(req.headers);
+               cookie.same_site = "Strict";
+               r.msg.set(field::field::set_cookie,
+                         http::SetCookie(kShareCookie,
+                                         service::ShareService::UnlockProof(token, access->share),
+                                         cookie));
+               r.msg.set(field::field::cache_control, "no-store");
+               co_return r;
+             });
 
   for (service::DerivativeKind kind :
        {service::DerivativeKind::kThumb, service::DerivativeKind::kPreview}) {

@@ -33,7 +33,8 @@ void RegisterTrashRoutes(http::Router& router, ApiContext& ctx) {
         nlohmann::json photos = nlohmann::json::array();
         for (const db::PhotoRecord& p : page->photos) photos.push_back(OwnerPhotoJson(ctx, p));
         nlohmann::json next = nullptr;
-        if (page->next) next = EncodeKeyCursor(ToUnixMillis(page->next->deleted_at), page->next->id);
+        if (page->next)
+          next = EncodeKeyCursor(ToUnixMillis(page->next->deleted_at), page->next->id);
         co_return http::JsonResponse(HttpStatus::ok,
                                      {{"photos", std::move(photos)}, {"next_cursor", next}});
       }));

@@ -5,8 +5,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include <system_error>
 
-#include "api/api_context.hpp"
 #include "api/albums_handler.hpp"
+#include "api/api_context.hpp"
 #include "api/auth_handler.hpp"
 #include "api/operations_handler.hpp"
 #include "api/photos_handler.hpp"
