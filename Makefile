@@ -26,9 +26,10 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Starts the server on http://127.0.0.1:8080 with pictures and SQLite in ./data.
+# Starts the server on http://127.0.0.1:8080 with pictures and SQLite in ./data;
+# the first time, with an admin whose password is in data/admin-password.
 run: build
-	$(BUILD_DIR)/gallery
+	scripts/run-local.sh $(BUILD_DIR)
 
 # Every test suite (unit, integration, cloud, deployment, container) through CTest.
 test: test-deps build
