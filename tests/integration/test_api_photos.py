@@ -1,4 +1,4 @@
-"""The photos API: dedup, delete, pagination, Range, ETag, Accept
+"""The photos API: dedup, trash and purge, pagination, Range, ETag, Accept
 negotiation, response headers, and clean refusals of bad requests."""
 
 import concurrent.futures
@@ -60,13 +60,18 @@ class DedupAndDeleteTest(GalleryTestCase):
             self.assertFalse(photo_id.isdigit())
         self.assertNotEqual(a, b)
 
-    def test_delete_removes_row_and_blobs(self):
-        """DELETE → 204; then the photo, original, thumb and preview are 404
-        problem+json, and none of its blobs (lazy variants too) is left."""
+    def test_delete_moves_to_trash_and_purge_removes_row_and_blobs(self):
+        """DELETE → 204 moves the photo to the trash: it leaves the list but
+        still answers (with deleted_at and purge_at set) and keeps its blobs;
+        a second DELETE → 404. DELETE /api/v1/trash/{id} → 204 purges it:
+        then the photo, original, thumb and preview are 404 problem+json,
+        and none of its blobs (lazy variants too) is left."""
         photo = self.server.upload_one("gone.jpg", images.noise_jpeg(105))
         photo_id = photo["id"]
+        self.assertIsNone(photo["deleted_at"])
+        self.assertIsNone(photo["purge_at"])
         # Make the lazy WebP variant, and put the JPEG derivatives in the
-        # server's memory cache: none of it may outlive the delete.
+        # server's memory cache: none of it may outlive the purge.
         self.assertEqual(self.server.get(photo["urls"]["thumb"],
                                          params={"format": "webp"}).status_code, 200)
         for kind in ("thumb", "preview"):
@@ -74,8 +79,29 @@ class DedupAndDeleteTest(GalleryTestCase):
                 self.assertEqual(self.server.get(photo["urls"][kind]).status_code, 200)
         blob_dir = self.server.pictures_dir / "photos" / photo_id
         self.assertTrue(any(blob_dir.iterdir()), "expected the photo's blobs on disk")
+        blobs_before = {b for b in self.server.blob_files() if photo_id in b}
 
         resp = self.server.delete(f"/api/v1/photos/{photo_id}")
+        self.assertEqual(resp.status_code, 204, resp.text[:300])
+        self.assertEqual(resp.content, b"")
+        trashed = self.server.get(f"/api/v1/photos/{photo_id}")
+        self.assertEqual(trashed.status_code, 200, trashed.text[:300])
+        self.assertEqual(trashed.json()["id"], photo_id)
+        deleted_at = parse_time(trashed.json()["deleted_at"])
+        self.assertGreater(parse_time(trashed.json()["purge_at"]), deleted_at)
+        for kind in ("original", "thumb", "preview"):
+            with self.subTest(trashed=kind):
+                self.assertEqual(self.server.get(photo["urls"][kind]).status_code, 200)
+        self.assertNotIn(photo_id, {p["id"] for p in self.server.list_all_photos()})
+        trash = self.server.get("/api/v1/trash")
+        self.assertEqual(trash.status_code, 200, trash.text[:300])
+        self.assertIn(photo_id, {p["id"] for p in trash.json()["photos"]})
+        self.assertEqual({b for b in self.server.blob_files() if photo_id in b}, blobs_before,
+                         "moving to the trash must keep the blobs")
+        assert_problem(self, self.server.delete(f"/api/v1/photos/{photo_id}"), 404,
+                       "/errors/not-found")
+
+        resp = self.server.delete(f"/api/v1/trash/{photo_id}")
         self.assertEqual(resp.status_code, 204, resp.text[:300])
         self.assertEqual(resp.content, b"")
         for path in (f"/api/v1/photos/{photo_id}", photo["urls"]["original"],
@@ -83,19 +109,38 @@ class DedupAndDeleteTest(GalleryTestCase):
             with self.subTest(path=path):
                 assert_problem(self, self.server.get(path), 404, "/errors/not-found")
         self.assertNotIn(photo_id, {p["id"] for p in self.server.list_all_photos()})
+        self.assertNotIn(photo_id,
+                         {p["id"] for p in self.server.get("/api/v1/trash").json()["photos"]})
         left = [b for b in self.server.blob_files() if photo_id in b]
-        self.assertEqual(left, [], "blobs of a deleted photo are left")
+        self.assertEqual(left, [], "blobs of a purged photo are left")
+        assert_problem(self, self.server.delete(f"/api/v1/trash/{photo_id}"), 404,
+                       "/errors/not-found")
         assert_problem(self, self.server.delete(f"/api/v1/photos/{photo_id}"), 404,
                        "/errors/not-found")
 
-    def test_deleted_bytes_can_be_uploaded_again(self):
-        """After a delete the same bytes are a new photo, not a duplicate."""
+    def test_trashed_bytes_come_back_purged_bytes_are_new(self):
+        """The same bytes uploaded while the photo is in the trash → 200,
+        duplicate: true, that photo taken out of the trash; after a purge
+        the same bytes are a new photo, not a duplicate."""
         data = images.noise_jpeg(106)
         first = self.server.upload_one("again.jpg", data)
         self.assertEqual(self.server.delete(f"/api/v1/photos/{first['id']}").status_code, 204)
         resp = self.server.upload([("again.jpg", data)])
+        self.assertEqual(resp.status_code, 200, resp.text[:300])
+        back = resp.json()["photos"][0]
+        self.assertTrue(back["duplicate"])
+        self.assertEqual(back["id"], first["id"])
+        self.assertIsNone(back["deleted_at"])
+        self.assertIsNone(self.server.get(f"/api/v1/photos/{first['id']}").json()["deleted_at"])
+        self.assertIn(first["id"], {p["id"] for p in self.server.list_all_photos()})
+
+        self.assertEqual(self.server.delete(f"/api/v1/photos/{first['id']}").status_code, 204)
+        self.assertEqual(self.server.delete(f"/api/v1/trash/{first['id']}").status_code, 204)
+        resp = self.server.upload([("again.jpg", data)])
         self.assertEqual(resp.status_code, 201, resp.text[:300])
-        self.assertFalse(resp.json()["photos"][0]["duplicate"])
+        fresh = resp.json()["photos"][0]
+        self.assertFalse(fresh["duplicate"])
+        self.assertNotEqual(fresh["id"], first["id"])
 
     def test_unknown_photo_is_404(self):
         for path in ("/api/v1/photos/doesnotexist0000000000", "/api/v1/photos/x/original",
@@ -202,6 +247,7 @@ class ConcurrentDuplicatesTest(GalleryTestCase):
 
         def upload(i):
             return requests.post(self.server.url("/api/v1/photos"), timeout=REQUEST_TIMEOUT,
+                                 headers=self.server.auth_headers(),
                                  files=[("file", (f"same{i}.jpg", data))])
 
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
@@ -244,7 +290,8 @@ class ReadPathTest(GalleryTestCase):
         Content-Disposition stays one well-formed header."""
         body = multipart_body([("file", 'a\\"b.jpg', images.noise_jpeg(310))])
         resp = requests.post(self.server.url("/api/v1/photos"), data=body, timeout=REQUEST_TIMEOUT,
-                             headers={"Content-Type": "multipart/form-data; "
+                             headers={**self.server.auth_headers(),
+                                      "Content-Type": "multipart/form-data; "
                                                       "boundary=gallery-test-boundary"})
         self.assertEqual(resp.status_code, 201, resp.text[:300])
         photo = resp.json()["photos"][0]
@@ -377,7 +424,8 @@ class BadUploadsTest(GalleryTestCase):
 
     def post_raw_body(self, body, content_type):
         return requests.post(self.server.url("/api/v1/photos"), data=body,
-                             headers={"Content-Type": content_type}, timeout=REQUEST_TIMEOUT)
+                             headers={**self.server.auth_headers(), "Content-Type": content_type},
+                             timeout=REQUEST_TIMEOUT)
 
     def test_zero_bytes(self):
         assert_problem(self, self.server.upload([("empty.jpg", b"")]), 400,
@@ -430,7 +478,8 @@ class BadUploadsTest(GalleryTestCase):
 
     def test_unknown_route_and_method(self):
         assert_problem(self, self.server.get("/api/v1/nothing-here"), 404, "/errors/not-found")
-        resp = requests.put(self.server.url("/api/v1/photos"), timeout=REQUEST_TIMEOUT)
+        resp = requests.put(self.server.url("/api/v1/photos"), timeout=REQUEST_TIMEOUT,
+                            headers=self.server.auth_headers())
         self.assertEqual(resp.status_code, 405)
         self.assertIn("POST", resp.headers.get("Allow", ""))
         self.assertTrue(resp.headers["Content-Type"].startswith("application/problem+json"))
@@ -455,6 +504,7 @@ class UploadLimitTest(GalleryTestCase):
         (the client never has to send the body)."""
         body = multipart_body([("file", "big.jpg", b"\xff\xd8\xff" + bytes(2_000_000))])
         head = (f"POST /api/v1/photos HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: Bearer {self.server.admin_token}\r\n"
                 f"Content-Type: multipart/form-data; boundary=gallery-test-boundary\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         resp = raw_request(self.server.port, head)
@@ -477,7 +527,8 @@ class UploadLimitTest(GalleryTestCase):
             for _ in range(40):
                 yield bytes(64 * 1024)
         resp = requests.post(self.server.url("/api/v1/photos"), data=chunks(),
-                             headers={"Content-Type": "multipart/form-data; boundary=x"},
+                             headers={**self.server.auth_headers(),
+                                      "Content-Type": "multipart/form-data; boundary=x"},
                              timeout=REQUEST_TIMEOUT)
         assert_problem(self, resp, 413, "/errors/payload-too-large")
         self.assertEqual(self.server.get("/healthz").status_code, 200)
@@ -486,6 +537,7 @@ class UploadLimitTest(GalleryTestCase):
         """Sends the header with Expect: 100-continue; sends the body only
         after the interim 100. Returns (interim status or None, final)."""
         head = (f"POST /api/v1/photos HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+                f"Authorization: Bearer {self.server.admin_token}\r\n"
                 f"Content-Type: multipart/form-data; boundary=gallery-test-boundary\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=30) as sock:
@@ -517,6 +569,7 @@ class UploadLimitTest(GalleryTestCase):
                 yield body[i:i + 10_000]
         resp = requests.post(self.server.url("/api/v1/photos"), data=pieces(),
                              timeout=REQUEST_TIMEOUT, headers={
+                                 **self.server.auth_headers(),
                                  "Content-Type": "multipart/form-data; "
                                                  "boundary=gallery-test-boundary"})
         self.assertEqual(resp.status_code, 201, resp.text[:300])

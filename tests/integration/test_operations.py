@@ -2,6 +2,7 @@
 OpenAPI document and configuration errors."""
 
 import json
+import pathlib
 import re
 import shutil
 import socket
@@ -97,7 +98,8 @@ class RequestIdAndLogTest(GalleryTestCase):
             with self.subTest(path=path):
                 rid = "log-" + uuid.uuid4().hex
                 resp = requests.request(method, self.server.url(path), data=body,
-                                        headers={"X-Request-Id": rid}, timeout=REQUEST_TIMEOUT)
+                                        headers={**self.server.auth_headers(),
+                                                 "X-Request-Id": rid}, timeout=REQUEST_TIMEOUT)
                 self.assertEqual(resp.status_code, status)
                 lines = self.access_lines(rid)
                 self.assertEqual(len(lines), 1, lines)
@@ -121,7 +123,8 @@ class RequestIdAndLogTest(GalleryTestCase):
                 body = multipart_body([("file", f"{label}.jpg", data)])
                 rid = "bytes-" + uuid.uuid4().hex
                 resp = requests.post(self.server.url("/api/v1/photos"), data=body,
-                                     headers={"X-Request-Id": rid, "Content-Type":
+                                     headers={**self.server.auth_headers(),
+                                              "X-Request-Id": rid, "Content-Type":
                                               "multipart/form-data; boundary=gallery-test-boundary"},
                                      timeout=REQUEST_TIMEOUT)
                 self.assertEqual(resp.status_code, 201, resp.text[:200])
@@ -144,9 +147,26 @@ class HealthAndMetricsTest(GalleryTestCase):
                 self.assertIn("no-store", resp.headers.get("Cache-Control", ""))
 
     def test_index_page(self):
+        """Without a built web UI, / answers 503 with an HTML page saying how
+        to build it (the API still answers); with one (--web-dir), / and
+        the client routes answer its index.html."""
         resp = self.server.get("/")
-        self.assertEqual(resp.status_code, 200)
+        self.assertEqual(resp.status_code, 503)
         self.assertTrue(resp.headers["Content-Type"].startswith("text/html"))
+        self.assertIn("make web", resp.text)
+        self.assertEqual(self.server.get("/api/v1/photos").status_code, 200)
+
+        web_dir = pathlib.Path(tempfile.mkdtemp(prefix="gallery-it-web-"))
+        self.addCleanup(shutil.rmtree, web_dir, True)
+        index = b"<!doctype html><title>gallery test UI</title><div id=app></div>\n"
+        (web_dir / "index.html").write_bytes(index)
+        server = self.start_test_server(["--web-dir", str(web_dir)])
+        for path in ("/", "/albums"):
+            with self.subTest(path=path):
+                resp = server.get(path)
+                self.assertEqual(resp.status_code, 200)
+                self.assertTrue(resp.headers["Content-Type"].startswith("text/html"))
+                self.assertEqual(resp.content, index)
 
     def test_metrics(self):
         """/metrics: request counts by method/route/status, the latency
@@ -156,7 +176,7 @@ class HealthAndMetricsTest(GalleryTestCase):
         data = images.noise_jpeg(700, 400, 400)
         body = multipart_body([("file", "m.jpg", data)])
         resp = requests.post(self.server.url("/api/v1/photos"), data=body, timeout=REQUEST_TIMEOUT,
-                             headers={"Content-Type":
+                             headers={**self.server.auth_headers(), "Content-Type":
                                       "multipart/form-data; boundary=gallery-test-boundary"})
         self.assertEqual(resp.status_code, 201)
         self.server.get("/api/v1/photos/missing")
@@ -207,7 +227,8 @@ class HealthAndMetricsTest(GalleryTestCase):
                 url = path.replace("{id}", photo["id"])
                 if method == "delete":
                     url = path.replace("{id}", "no-such-photo")
-                requests.request(method.upper(), self.server.url(url), timeout=REQUEST_TIMEOUT)
+                requests.request(method.upper(), self.server.url(url), timeout=REQUEST_TIMEOUT,
+                                 headers=self.server.auth_headers())
         # And what the server answers beyond that.
         for url in ("/", "/healthz", "/readyz", "/metrics", "/api/v1/photos",
                     photo["urls"]["original"], photo["urls"]["thumb"], photo["urls"]["preview"],

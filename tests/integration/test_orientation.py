@@ -76,7 +76,7 @@ class OrientationTest(GalleryTestCase):
             rel, data, photo, orientation, kind, fmt = job
             # A connection of its own per thread (a Session is not thread-safe).
             resp = requests.get(self.server.url(photo["urls"][kind]), params={"format": fmt},
-                                timeout=REQUEST_TIMEOUT)
+                                headers=self.server.auth_headers(), timeout=REQUEST_TIMEOUT)
             if resp.status_code != 200:
                 return job, resp, None, None, None
             size = images.size(resp.content)

@@ -57,6 +57,7 @@ class SlowlorisTest(GalleryTestCase):
                 if n % 5 == 0:
                     resp = requests.post(
                         self.server.url("/api/v1/photos"), timeout=REQUEST_TIMEOUT,
+                        headers=self.server.auth_headers(),
                         files=[("file", (f"n{n}.jpg", images.noise_jpeg(900 + n)))])
                     ok = resp.status_code == 201
                 else:
@@ -119,7 +120,8 @@ class AbandonedUploadTest(GalleryTestCase):
         photo = read_testdata(LARGE_PHOTO)
         body = multipart_body([("file", "half.jpg", photo)])
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
-            s.sendall((f"POST /api/v1/photos HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            s.sendall((f"POST /api/v1/photos HTTP/1.1\r\nHost: x\r\n"
+                       f"Authorization: Bearer {self.server.admin_token}\r\nContent-Type: "
                        f"multipart/form-data; boundary=gallery-test-boundary\r\n"
                        f"Content-Length: {len(body)}\r\n\r\n").encode() + body[:len(body) // 2])
             deadline = time.monotonic() + 10
@@ -153,7 +155,8 @@ class BackPressureTest(GalleryTestCase):
         for body in bodies:
             s = socket.create_connection(("127.0.0.1", self.server.port), timeout=60)
             self.addCleanup(s.close)
-            s.sendall((f"POST /api/v1/photos HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            s.sendall((f"POST /api/v1/photos HTTP/1.1\r\nHost: x\r\n"
+                       f"Authorization: Bearer {self.server.admin_token}\r\nContent-Type: "
                        f"multipart/form-data; boundary=gallery-test-boundary\r\n"
                        f"Content-Length: {len(body)}\r\n\r\n").encode() + body[:-1])
             socks.append(s)

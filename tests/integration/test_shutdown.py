@@ -45,6 +45,7 @@ class ShutdownTest(GalleryTestCase):
                 try:
                     # A fresh connection each: after SIGTERM new ones are refused.
                     resp = requests.post(server.url("/api/v1/photos"),
+                                         headers=server.auth_headers(),
                                          files=[("file", (f"c{c}-{n}.jpg", data))], timeout=60)
                 except requests.RequestException as e:
                     with lock:
@@ -120,6 +121,7 @@ class CrashRecoveryTest(GalleryTestCase):
             sent[sha256(data)] = data
             try:
                 requests.post(server.url("/api/v1/photos"), timeout=60,
+                              headers=server.auth_headers(),
                               files=[("file", (f"crash{i}.jpg", data))])
             except requests.RequestException:
                 pass
