@@ -15,13 +15,27 @@ const char* BaseDocument() {
  "info": {
   "title": "Picture Gallery API",
   "version": "1.0.0",
-  "description": "Upload, browse and serve pictures. Every error is application/problem+json with a stable `type` URI (`/errors/<kind>`); every response carries X-Request-Id."
+  "description": "Upload, browse, organise and share pictures. Every /api/v1 route needs a credential (the `gallery_session` cookie, with `X-CSRF-Token` on POST, PUT, PATCH and DELETE, or `Authorization: Bearer <personal API token>`) except sign-in, this document and the public share-link routes under /api/v1/shared. Everything a user owns (photos, albums, shares, tokens) is theirs alone: another user's id answers 404 exactly like one that does not exist. Every error is application/problem+json with a stable `type` URI (`/errors/<kind>`); every response carries X-Request-Id."
  },
  "paths": {
   "/api/v1/photos": {
    "post": {
     "summary": "Upload one or more pictures",
+    "description": "The photos belong to the caller. Duplicates are per user: bytes the caller already has (in the trash or not) answer that photo with `duplicate: true`, taken out of the trash if it was there. The whole batch is checked before anything is stored (format, size, pixel limit, file name, and the caller's quota, which counts the trash too); a file that fails only while being decoded stops the request there, and the files before it, already stored, are listed in the problem's extra member `photos`.",
     "operationId": "uploadPhotos",
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/CsrfToken"
+     }
+    ],
     "requestBody": {
      "required": true,
      "content": {
@@ -45,16 +59,6 @@ const char* BaseDocument() {
      }
     },
     "responses": {
-     "201": {
-      "description": "At least one new photo was stored; photos are in the order of the parts.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/PhotoList"
-        }
-       }
-      }
-     },
      "200": {
       "description": "Every part was a duplicate of an existing photo.",
       "content": {
@@ -65,11 +69,27 @@ const char* BaseDocument() {
        }
       }
      },
+     "201": {
+      "description": "At least one new photo was stored; photos are in the order of the parts.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/PhotoList"
+        }
+       }
+      }
+     },
      "400": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/InvalidRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/CsrfTokenInvalid"
      },
      "413": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/UploadTooLarge"
      },
      "415": {
       "$ref": "#/components/responses/Problem"
@@ -78,13 +98,21 @@ const char* BaseDocument() {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/Unavailable"
      }
     }
    },
    "get": {
-    "summary": "List photos, newest first",
+    "summary": "List my photos outside the trash, newest first (taken time, else upload time)",
     "operationId": "listPhotos",
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ],
     "parameters": [
      {
       "name": "limit",
@@ -117,18 +145,30 @@ const char* BaseDocument() {
       }
      },
      "400": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/InvalidRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "503": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/Unavailable"
      }
     }
    }
   },
   "/api/v1/photos/{id}": {
    "get": {
-    "summary": "One photo",
+    "summary": "One of my photos",
+    "description": "A photo in the trash is answered too, with `deleted_at` and `purge_at` set, so the trash view can show it.",
     "operationId": "getPhoto",
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ],
     "parameters": [
      {
       "name": "id",
@@ -151,14 +191,29 @@ const char* BaseDocument() {
        }
       }
      },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
      "404": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
      }
     }
    },
    "delete": {
-    "summary": "Delete a photo and its files",
+    "summary": "Move one of my photos to the trash",
+    "description": "The photo leaves the listings, albums and share links (it stays in its albums, hidden) until it is restored (POST /api/v1/photos/{id}/restore) or purged: by hand (DELETE /api/v1/trash/{id}, DELETE /api/v1/trash) or automatically once GALLERY_TRASH_RETENTION (default 30 days) has passed. Its bytes keep counting toward the quota until it is purged.",
     "operationId": "deletePhoto",
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ],
     "parameters": [
      {
       "name": "id",
@@ -168,22 +223,49 @@ const char* BaseDocument() {
        "type": "string"
       },
       "description": "Opaque photo id."
+     },
+     {
+      "$ref": "#/components/parameters/CsrfToken"
      }
     ],
     "responses": {
      "204": {
-      "description": "Deleted."
+      "description": "In the trash."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/CsrfTokenInvalid"
      },
      "404": {
-      "$ref": "#/components/responses/Problem"
+      "description": "/errors/not-found: no such photo, another user's, or already in the trash.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
      }
     }
    }
   },
   "/api/v1/photos/{id}/original": {
    "get": {
-    "summary": "The uploaded bytes as uploaded",
+    "summary": "The uploaded bytes of one of my photos, as uploaded (trashed ones too)",
     "operationId": "getOriginal",
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ],
     "parameters": [
      {
       "name": "id",
@@ -232,11 +314,17 @@ const char* BaseDocument() {
      "304": {
       "description": "Not modified."
      },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
      "404": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/NotFound"
      },
      "416": {
       "$ref": "#/components/responses/Problem"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
      }
     }
    }
@@ -245,6 +333,14 @@ const char* BaseDocument() {
    "get": {
     "summary": "Grid-size derivative (longest edge at most 512 px)",
     "operationId": "getThumb",
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ],
     "parameters": [
      {
       "name": "id",
@@ -280,7 +376,7 @@ const char* BaseDocument() {
     ],
     "responses": {
      "200": {
-      "description": "The derivative; upright, no metadata. Vary: Accept.",
+      "description": "The derivative; upright, no metadata. Vary: Accept; Cache-Control: private, max-age=31536000, immutable.",
       "content": {
        "image/jpeg": {
         "schema": {
@@ -306,13 +402,16 @@ const char* BaseDocument() {
       "description": "Not modified."
      },
      "400": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/InvalidRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "404": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/NotFound"
      },
      "503": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/Unavailable"
      }
     }
    }
@@ -321,6 +420,14 @@ const char* BaseDocument() {
    "get": {
     "summary": "Lightbox-size derivative (longest edge at most 2048 px)",
     "operationId": "getPreview",
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ],
     "parameters": [
      {
       "name": "id",
@@ -356,7 +463,7 @@ const char* BaseDocument() {
     ],
     "responses": {
      "200": {
-      "description": "The derivative; upright, no metadata. Vary: Accept.",
+      "description": "The derivative; upright, no metadata. Vary: Accept; Cache-Control: private, max-age=31536000, immutable.",
       "content": {
        "image/jpeg": {
         "schema": {
@@ -382,13 +489,16 @@ const char* BaseDocument() {
       "description": "Not modified."
      },
      "400": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/InvalidRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "404": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/NotFound"
      },
      "503": {
-      "$ref": "#/components/responses/Problem"
+      "$ref": "#/components/responses/Unavailable"
      }
     }
    }
@@ -480,11 +590,11 @@ const char* BaseDocument() {
   },
   "/": {
    "get": {
-    "summary": "The web page: upload form and the newest pictures",
+    "summary": "The web UI (a single-page app; HTML, not API)",
     "operationId": "indexPage",
     "responses": {
      "200": {
-      "description": "HTML page.",
+      "description": "The app's HTML page.",
       "content": {
        "text/html": {
         "schema": {
@@ -494,7 +604,14 @@ const char* BaseDocument() {
       }
      },
      "503": {
-      "$ref": "#/components/responses/Problem"
+      "description": "The web UI has not been built: an HTML page saying how to build it.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
      }
     }
    }
@@ -509,6 +626,84 @@ const char* BaseDocument() {
       "schema": {
        "$ref": "#/components/schemas/Problem"
       }
+     }
+    }
+   },
+   "InvalidRequest": {
+    "description": "/errors/invalid-request: a malformed parameter, cursor or body (a JSON body must be sent with Content-Type: application/json); `detail` says what to fix.",
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    }
+   },
+   "Unauthenticated": {
+    "description": "/errors/unauthenticated: no credential, or an unknown, expired, signed-out or revoked one, or a disabled user.",
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    }
+   },
+   "CsrfTokenInvalid": {
+    "description": "/errors/csrf-token-invalid: a change made with the session cookie without the session's X-CSRF-Token.",
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    }
+   },
+   "NotFound": {
+    "description": "/errors/not-found: no such thing, or another user's (the two answer the same).",
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    }
+   },
+   "JsonBodyTooLarge": {
+    "description": "/errors/payload-too-large: a JSON body over 64 KiB.",
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    }
+   },
+   "UploadTooLarge": {
+    "description": "/errors/payload-too-large (the body is over GALLERY_MAX_UPLOAD_BYTES), /errors/image-too-large (width × height × frames over GALLERY_MAX_PIXELS, checked before decoding) or /errors/quota-exceeded (the batch would take the caller's photos, trash included, over their quota_bytes; nothing is stored).",
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    }
+   },
+   "Unavailable": {
+    "description": "/errors/service-unavailable (the database or storage does not answer), /errors/timeout or /errors/overloaded (the image pool is full).",
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    },
+    "headers": {
+     "Retry-After": {
+      "schema": {
+       "type": "integer"
+      },
+      "description": "Seconds to wait before trying again."
      }
     }
    }
@@ -553,6 +748,8 @@ const char* BaseDocument() {
      "sha256",
      "duplicate",
      "exif",
+     "deleted_at",
+     "purge_at",
      "urls"
     ],
     "properties": {
@@ -597,6 +794,18 @@ const char* BaseDocument() {
       "type": "object",
       "additionalProperties": true,
       "description": "camera_make, camera_model, lens, exposure_time, f_number, iso, focal_length, taken_at, gps_latitude, gps_longitude, ..."
+     },
+     "deleted_at": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true,
+      "description": "When the photo was moved to the trash; null outside the trash."
+     },
+     "purge_at": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true,
+      "description": "When a photo in the trash will be purged (deleted_at + GALLERY_TRASH_RETENTION); null outside the trash."
      },
      "urls": {
       "type": "object",
@@ -650,7 +859,8 @@ const char* BaseDocument() {
       "type": "string",
       "nullable": true
      }
-    }
+    },
+    "description": "A page of photos; next_cursor is null on the last page."
    }
   }
  }
@@ -665,6 +875,7 @@ const char* OpenApiDocument() {
   static const std::string document = [] {
     nlohmann::ordered_json doc = nlohmann::ordered_json::parse(BaseDocument());
     doc.merge_patch(nlohmann::ordered_json::parse(OpenApiAccountsPart()));
+    doc.merge_patch(nlohmann::ordered_json::parse(OpenApiSharingPart()));
     return doc.dump(1);
   }();
   return document.c_str();

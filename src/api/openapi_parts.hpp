@@ -9,4 +9,8 @@ namespace gallery::api {
 // {"paths": {...}, "components": {...}} of /api/v1/auth, /tokens, /users.
 const char* OpenApiAccountsPart();
 
+// {"paths": {...}, "components": {...}} of /api/v1/albums, /shares, the
+// public /api/v1/shared links, /trash and photo restore.
+const char* OpenApiSharingPart();
+
 }  // namespace gallery::api
