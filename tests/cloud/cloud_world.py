@@ -14,7 +14,11 @@ enforced, nginx as the load balancer, and gallery instances using them.
   its policy.
 - Nginx: round-robin over some gallery instances, as the load balancer.
 - gallery instances: tests/integration/gallery_server.py's GalleryServer,
-  with the environment of the cloud shape (gallery_env).
+  with the environment of the cloud shape (gallery_env). Each starts with
+  the same first admin (GALLERY_ADMIN_*; whichever instance comes first
+  creates it in the shared database) and makes its own API token; since
+  tokens live in the database, any instance's token works through every
+  instance and through nginx.
 
 Every process is started on 127.0.0.1 and stopped by the test (addCleanup);
 moto and nginx also die with the test process (PR_SET_PDEATHSIG), and the
@@ -565,11 +569,12 @@ def start_gallery(test, env):
     return server
 
 
-def upload(base_url, name, data, timeout=60):
-    """POSTs one file to base_url; returns the response."""
+def upload(base_url, name, data, *, auth, timeout=60):
+    """POSTs one file to base_url with the headers `auth` (a GalleryServer's
+    auth_headers(): its first admin's API token); returns the response."""
     return requests.post(f"{base_url}/api/v1/photos",
                          files=[("file", (name, data, "application/octet-stream"))],
-                         timeout=timeout)
+                         headers=auth, timeout=timeout)
 
 
 def assert_problem_503(test, resp, mentions=()):

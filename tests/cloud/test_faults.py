@@ -61,7 +61,8 @@ class BackendFaultTest(unittest.TestCase):
 
     def upload_ok(self, tag):
         data = distinct_jpeg(self.photo, f"{self.id()}-{tag}")
-        resp = upload(self.server.base_url, f"{tag}.jpg", data)
+        resp = upload(self.server.base_url, f"{tag}.jpg", data,
+                      auth=self.server.auth_headers())
         self.assertEqual(resp.status_code, 201, resp.text)
         photo = resp.json()["photos"][0]
         self.assertEqual(photo["sha256"], sha256(data))
@@ -106,7 +107,8 @@ class BackendFaultTest(unittest.TestCase):
         self.addCleanup(self.moto.resume)  # if an assertion fails below
         self.assert_quick_503(lambda: self.read_original(self.stored))
         self.assert_quick_503(lambda: upload(self.server.base_url, "hang.jpg",
-                                             distinct_jpeg(self.photo, "during-hang")))
+                                             distinct_jpeg(self.photo, "during-hang"),
+                                             auth=self.server.auth_headers()))
         self.assert_not_ready("storage")
         meta = self.server.get(f"/api/v1/photos/{self.stored['id']}")
         self.assertEqual(meta.status_code, 200)
@@ -128,7 +130,8 @@ class BackendFaultTest(unittest.TestCase):
         self.moto.kill()
         self.assert_quick_503(lambda: self.read_original(self.stored))
         self.assert_quick_503(lambda: upload(self.server.base_url, "down.jpg",
-                                             distinct_jpeg(self.photo, "during-down")))
+                                             distinct_jpeg(self.photo, "during-down"),
+                                             auth=self.server.auth_headers()))
         self.assert_not_ready("storage")
 
         self.moto.start(enforce_iam=False)
@@ -150,8 +153,9 @@ class BackendFaultTest(unittest.TestCase):
             self.assert_quick_503(
                 lambda: self.server.get(f"/api/v1/photos/{self.stored['id']}", timeout=60))
             self.assert_quick_503(lambda: self.read_original(self.stored))
-            self.assert_quick_503(lambda: upload(self.server.base_url, "db-down.jpg",
-                                                 distinct_jpeg(self.photo, "during-db-down")))
+            self.assert_quick_503(lambda: upload(
+                self.server.base_url, "db-down.jpg", distinct_jpeg(self.photo, "during-db-down"),
+                auth=self.server.auth_headers()))
             self.assert_not_ready("database")
         finally:
             self.postgres.start_again()

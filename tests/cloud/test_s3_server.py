@@ -41,7 +41,7 @@ class S3ServerTest(unittest.TestCase):
         them: it never saw that picture)."""
         server = self.start_server()
         data = distinct_jpeg(self.photo, "interop")
-        resp = upload(server.base_url, "interop.jpg", data)
+        resp = upload(server.base_url, "interop.jpg", data, auth=server.auth_headers())
         self.assertEqual(resp.status_code, 201, resp.text)
         photo = resp.json()["photos"][0]
         self.assertEqual(photo["sha256"], sha256(data))
@@ -76,7 +76,7 @@ class S3ServerTest(unittest.TestCase):
         server = self.start_server()
         big = testdata("large/ianare_42_IndexError_OlympusE-P3_4032x3024.jpg").read_bytes()
         data = distinct_jpeg(big, "multipart") + bytes(17 * 1024 * 1024 - len(big))
-        resp = upload(server.base_url, "big.jpg", data, timeout=120)
+        resp = upload(server.base_url, "big.jpg", data, auth=server.auth_headers(), timeout=120)
         self.assertEqual(resp.status_code, 201, resp.text)
         photo = resp.json()["photos"][0]
 
@@ -112,7 +112,8 @@ class S3ServerTest(unittest.TestCase):
         self.assertEqual(server.get("/healthz").status_code, 200)
         self.assert_not_ready_because(server, "SignatureDoesNotMatch")
         before = self.postgres.query("SELECT count(*) FROM photos")[0][0]
-        resp = upload(server.base_url, "refused.jpg", distinct_jpeg(self.photo, "wrong-secret"))
+        resp = upload(server.base_url, "refused.jpg", distinct_jpeg(self.photo, "wrong-secret"),
+                      auth=server.auth_headers())
         assert_problem_503(self, resp)
         self.assertEqual(self.postgres.query("SELECT count(*) FROM photos")[0][0], before)
 
@@ -129,7 +130,8 @@ class S3ServerTest(unittest.TestCase):
         checked here; on AWS it is denied as well.)"""
         server = self.start_server(GALLERY_S3_PREFIX="elsewhere/")
         before = self.postgres.query("SELECT count(*) FROM photos")[0][0]
-        resp = upload(server.base_url, "denied.jpg", distinct_jpeg(self.photo, "elsewhere"))
+        resp = upload(server.base_url, "denied.jpg", distinct_jpeg(self.photo, "elsewhere"),
+                      auth=server.auth_headers())
         assert_problem_503(self, resp)
         line = server.wait_for_log(lambda l: l.get("msg") == "upload refused", timeout=5)
         self.assertIsNotNone(line, server.log_tail())

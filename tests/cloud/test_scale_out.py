@@ -46,10 +46,12 @@ def busy_image_workers(server):
 
 class Load:
     """Concurrent uploads through the load balancer, plus listing and read
-    loops, bounded in count and time. Thread-safe bookkeeping."""
+    loops, bounded in count and time, all as one user (the `auth` headers).
+    Thread-safe bookkeeping."""
 
-    def __init__(self, base_url, photo):
+    def __init__(self, base_url, photo, auth):
         self.base_url = base_url
+        self.auth = auth
         self.photo = photo
         self.lock = threading.Lock()
         self.next_index = 0
@@ -80,7 +82,7 @@ class Load:
             data = distinct_jpeg(self.photo, f"load-{index}")
             for attempt in range(ATTEMPTS):
                 try:
-                    resp = upload(self.base_url, f"load-{index}.jpg", data)
+                    resp = upload(self.base_url, f"load-{index}.jpg", data, auth=self.auth)
                 except requests.RequestException:
                     status = None
                 else:
@@ -107,7 +109,7 @@ class Load:
         every attempt failed (recorded)."""
         for attempt in range(ATTEMPTS):
             try:
-                resp = requests.get(self.base_url + path, timeout=60)
+                resp = requests.get(self.base_url + path, headers=self.auth, timeout=60)
             except requests.RequestException:
                 resp = None
             if resp is not None and resp.status_code not in RETRYABLE:
@@ -250,11 +252,14 @@ class ScaleOutTest(unittest.TestCase):
         """Warm-up, then load with a SIGKILL of one instance, then the
         checks, then the orphan sweep (see the module doc)."""
         # Warm-up through the balancer: each photo readable through each
-        # instance directly, whichever instance stored it.
+        # instance directly, whichever instance stored it. One admin token
+        # (made through the first instance) works on all: they share the
+        # database; each instance's own token reads in assert_readable_through.
+        auth = self.instances[0].auth_headers()
         warm = {}
         for i in range(WARMUP_UPLOADS):
             data = distinct_jpeg(self.photo, f"warm-{i}")
-            resp = upload(self.nginx.base_url, f"warm-{i}.jpg", data)
+            resp = upload(self.nginx.base_url, f"warm-{i}.jpg", data, auth=auth)
             self.assertEqual(resp.status_code, 201, resp.text)
             warm[resp.json()["photos"][0]["id"]] = sha256(data)
         for server in self.instances:
@@ -262,11 +267,12 @@ class ScaleOutTest(unittest.TestCase):
         # Round-robin really spread the uploads.
         for server in self.instances:
             stored = [l for l in server.log_lines() if l.get("msg") == "request"
-                      and l.get("method") == "POST" and l.get("status") == 201]
+                      and l.get("method") == "POST" and l.get("route") == "/api/v1/photos"
+                      and l.get("status") == 201]
             self.assertTrue(stored, f"instance on {server.port} stored no warm-up upload")
 
         # Load, with one instance killed once KILL_AFTER_ACKS uploads are in.
-        load = Load(self.nginx.base_url, self.photo)
+        load = Load(self.nginx.base_url, self.photo, auth)
         victim = self.instances[-1]
         survivors = self.instances[:-1]
         workers = [threading.Thread(target=load.upload_client) for _ in range(UPLOAD_CLIENTS)]
@@ -343,7 +349,7 @@ class ScaleOutTest(unittest.TestCase):
         # And the service goes on through the balancer.
         for photo_id, digest in acked.items():
             resp = requests.get(f"{self.nginx.base_url}/api/v1/photos/{photo_id}/original",
-                                timeout=60)
+                                headers=auth, timeout=60)
             self.assertEqual(resp.status_code, 200)
             self.assertEqual(sha256(resp.content), digest)
 
