@@ -6,7 +6,10 @@
 #     rely on (user, volumes, port, stop signal, health check, entry point);
 #   - /var/lib/gallery and /tmp are writable by the image's user on a
 #     read-only root filesystem;
-#   - the server answers /healthz, stores an uploaded picture and gives the
+#   - the server answers /healthz; its first admin (GALLERY_ADMIN_EMAIL and
+#     _PASSWORD, given with --env-file) signs in and makes an API token; the
+#     API refuses a request without credentials (401); with the token it
+#     stores an uploaded picture and gives the
 #     original back byte for byte, and a JPEG thumbnail; every accepted
 #     format (PNG, WebP, GIF, HEIC, AVIF, TIFF) decodes, and AVIF/WebP
 #     thumbnails encode, with the image's libraries;
@@ -148,9 +151,15 @@ grep -qx '/tmp 10001:10001 1777' <<<"$owners" || fail "/tmp ownership"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
 mkdir "$work/data"
+# The first admin, as a deployment gives it (from a file, not the command line).
+admin_email=admin@example.test
+admin_password=container-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+printf 'GALLERY_ADMIN_EMAIL=%s\nGALLERY_ADMIN_PASSWORD=%s\n' "$admin_email" "$admin_password" \
+  >"$work/admin.env"
 log "starting the server on $base"
 container=$(run_podman run -d "$no_timer" --network=host --read-only --tmpfs /tmp \
-  -v "$work/data:/var/lib/gallery:U" -e GALLERY_LISTEN="127.0.0.1:$port" "$image")
+  -v "$work/data:/var/lib/gallery:U" -e GALLERY_LISTEN="127.0.0.1:$port" \
+  --env-file "$work/admin.env" "$image")
 
 for _ in $(seq 1 120); do
   curl -fsS --max-time 2 "$base/healthz" >/dev/null 2>&1 && break
@@ -170,10 +179,30 @@ podman exec "$container" gallery healthcheck || fail "'gallery healthcheck' exit
 podman healthcheck run "$container" >/dev/null || fail "the image's HEALTHCHECK reports unhealthy"
 log "'gallery healthcheck' exits 0; the image's HEALTHCHECK reports healthy"
 
+# The API wants credentials: none → 401; the first admin signs in (a cookie
+# session), makes a personal API token with the session's CSRF token, and
+# every call below sends it.
+anonymous=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$base/api/v1/photos")
+[[ $anonymous == 401 ]] || fail "GET /api/v1/photos without credentials answered $anonymous, not 401"
+python3 -c 'import json, sys; print(json.dumps({"email": sys.argv[1], "password": sys.argv[2]}))' \
+  "$admin_email" "$admin_password" >"$work/login.json"
+curl -fsS --max-time 30 -c "$work/cookies" -H 'Content-Type: application/json' \
+  --data-binary "@$work/login.json" "$base/api/v1/auth/login" >"$work/session.json" ||
+  fail "the first admin (GALLERY_ADMIN_EMAIL) could not sign in"
+csrf=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["csrf_token"])' \
+  "$work/session.json")
+curl -fsS --max-time 30 -b "$work/cookies" -H "X-CSRF-Token: $csrf" \
+  -H 'Content-Type: application/json' --data '{"name": "container-test"}' \
+  "$base/api/v1/tokens" >"$work/token.json" || fail "making an API token failed"
+token=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' \
+  "$work/token.json")
+printf 'Authorization: Bearer %s\n' "$token" >"$work/auth-header"
+log "the API refuses anonymous calls (401); the first admin signed in and made an API token"
+
 # upload FILE: POSTs it, prints the Photo's id, original URL and thumb URL.
 upload() {
-  curl -fsS --max-time 60 -F "file=@$1" "$base/api/v1/photos" >"$work/photo.json" ||
-    fail "upload of $(basename "$1") failed"
+  curl -fsS --max-time 60 -H "@$work/auth-header" -F "file=@$1" "$base/api/v1/photos" \
+    >"$work/photo.json" || fail "upload of $(basename "$1") failed"
   python3 -c '
 import json, sys
 p = json.load(open(sys.argv[1]))["photos"][0]
@@ -184,8 +213,8 @@ print(p["id"], p["urls"]["original"], p["urls"]["thumb"])' "$work/photo.json"
 thumb() {
   local url=$1 format=$2 sep='?'
   [[ $url == *\?* ]] && sep='&'
-  curl -fsS --max-time 60 -D "$work/headers" -o "$work/thumb" "$base$url${sep}format=$format" ||
-    fail "thumbnail $format of $url"
+  curl -fsS --max-time 60 -H "@$work/auth-header" -D "$work/headers" -o "$work/thumb" \
+    "$base$url${sep}format=$format" || fail "thumbnail $format of $url"
   python3 - "$work/thumb" "$format" <<'EOF' || fail "thumbnail of $url is not $format"
 import sys
 data = open(sys.argv[1], "rb").read(32)
@@ -201,7 +230,8 @@ EOF
 picture=$testdata/large/ianare_42_IndexError_OlympusE-P3_4032x3024.jpg  # a 12 MP camera photo
 [[ -f $picture ]] || fail "missing test image $picture"
 read -r id original thumb_url < <(upload "$picture")
-curl -fsS --max-time 60 -o "$work/original" "$base$original" || fail "GET $original"
+curl -fsS --max-time 60 -H "@$work/auth-header" -o "$work/original" "$base$original" ||
+  fail "GET $original"
 cmp -s "$picture" "$work/original" || fail "the original read back differs from $(basename "$picture")"
 thumb "$thumb_url" jpeg
 grep -qi '^content-type: image/jpeg' "$work/headers" || fail "thumbnail content type is not image/jpeg"
