@@ -1,6 +1,7 @@
 #include "gallery/album_service.hpp"
 
 #include <chrono>
+#include <set>
 
 #include "common/crypto.hpp"
 #include "gallery/public_errors.hpp"
@@ -119,7 +120,22 @@ Status AlbumService::SetOrder(const std::string& owner_id, const std::string& id
                               const std::vector<std::string>& photo_ids) {
   Result<db::AlbumRecord> album = Get(owner_id, id);
   if (!album.ok()) return album.status();
-  return ShowInvalidArgument(albums_.SetOrder(id, photo_ids, Now()));
+  // The caller sees the album without its photos in the trash, so it orders
+  // those it sees; the hidden ones keep their place at the end.
+  std::vector<std::string> order = photo_ids;
+  const std::set<std::string> given(photo_ids.begin(), photo_ids.end());
+  std::optional<db::AlbumPhotoCursor> after;
+  do {
+    Result<db::AlbumPhotoPage> page = albums_.ListAlbumPhotoIds(id, after, 1000);
+    if (!page.ok()) return page.status();
+    for (const std::string& member : page->photo_ids) {
+      if (given.count(member)) continue;
+      Result<db::PhotoRecord> photo = photos_.GetPhoto(member);
+      if (photo.ok() && photo->trashed()) order.push_back(member);
+    }
+    after = page->next;
+  } while (after);
+  return ShowInvalidArgument(albums_.SetOrder(id, order, Now()));
 }
 
 }  // namespace gallery::service

@@ -60,6 +60,8 @@ class AlbumService {
                                const std::vector<std::string>& photo_ids);
   Status MovePhoto(const std::string& owner_id, const std::string& id, const std::string& photo_id,
                    const std::optional<std::string>& after_photo_id);
+  // `photo_ids` must hold every photo of the album outside the trash, once;
+  // those in the trash keep their place after them.
   Status SetOrder(const std::string& owner_id, const std::string& id,
                   const std::vector<std::string>& photo_ids);
 

@@ -84,6 +84,24 @@ TEST_F(ShareServiceTest, AnAlbumLinkCoversExactlyItsPhotosOutsideTheTrash) {
   EXPECT_EQ(shares_->GetPhoto(*access, outside.id).code(), ErrorCode::kNotFound);
 }
 
+TEST_F(ShareServiceTest, AlbumOrderLeavesPhotosInTheTrashAtTheEnd) {
+  db::PhotoRecord a = AddPhoto(owner_);
+  db::PhotoRecord b = AddPhoto(owner_);
+  db::PhotoRecord c = AddPhoto(owner_);
+  Result<db::AlbumRecord> album = albums_->Create(owner_, {"Order", ""});
+  ASSERT_TRUE(albums_->AddPhotos(owner_, album->id, {a.id, b.id, c.id}).ok());
+  ASSERT_TRUE(photos_->TrashPhoto(a.id, db::Clock::now()).ok());
+  Status s = albums_->SetOrder(owner_, album->id, {c.id, b.id});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(photos_->RestorePhoto(a.id).ok());
+  Result<AlbumPhotosPage> page = albums_->ListPhotos(owner_, album->id, std::nullopt, 10);
+  ASSERT_EQ(page->photos.size(), 3u);
+  EXPECT_EQ(page->photos[0].id, c.id);
+  EXPECT_EQ(page->photos[1].id, b.id);
+  EXPECT_EQ(page->photos[2].id, a.id);
+  EXPECT_EQ(albums_->SetOrder(owner_, album->id, {c.id}).code(), ErrorCode::kInvalidArgument);
+}
+
 TEST_F(ShareServiceTest, OnlyOwnThingsCanBeShared) {
   db::PhotoRecord theirs = AddPhoto(other_);
   Result<db::AlbumRecord> their_album = albums_->Create(other_, {"Theirs", ""});
