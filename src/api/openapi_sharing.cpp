@@ -521,7 +521,7 @@ const char* OpenApiSharingPart() {
       "description": "Reordered."
      },
      "400": {
-      "description": "/errors/invalid-request: a malformed body, or a list that does not name every photo of the album exactly once (photos in the trash are still members and count); the order is unchanged.",
+      "description": "/errors/invalid-request: a malformed body, or a list that does not name every photo of the album outside the trash exactly once; the order is unchanged.",
       "content": {
        "application/problem+json": {
         "schema": {
@@ -1629,7 +1629,7 @@ const char* OpenApiSharingPart() {
        "type": "string",
        "minLength": 1
       },
-      "description": "Every photo of the album exactly once (those in the trash too), in the new order."
+      "description": "Every photo of the album outside the trash exactly once, in the new order; photos in the trash keep their place after them."
      }
     }
    },
