@@ -2,6 +2,12 @@
 
 The server runs on 127.0.0.1 on a free port with a throwaway data dir, under
 /usr/bin/time -v so that its peak RSS can be read when it stops.
+
+Every /api/v1 call needs credentials: the server starts with a first admin
+(ADMIN_EMAIL, ADMIN_PASSWORD; created when the database has no user), which
+signs in (a cookie session) and makes a personal API token; server.token and
+server.auth_headers() carry it (`Authorization: Bearer ...`), as a script or
+an app would call the API.
 """
 import json
 import os
@@ -11,7 +17,13 @@ import signal
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
+
+# The first admin of every benchmark server.
+ADMIN_EMAIL = "bench@example.test"
+ADMIN_PASSWORD = "bench-admin-password"
+SESSION_COOKIE = "gallery_session"
 
 
 class BenchServer:
@@ -21,11 +33,13 @@ class BenchServer:
         self.dir = tempfile.mkdtemp(prefix="gallery-bench-")
         self.proc = None
         self.port = None
+        self.token = None
 
     def __enter__(self):
         env = dict(os.environ, GALLERY_LISTEN="127.0.0.1:0",
                    GALLERY_DATA_DIR=os.path.join(self.dir, "data"),
-                   **self.extra_env)
+                   GALLERY_ADMIN_EMAIL=ADMIN_EMAIL, GALLERY_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        env.update(self.extra_env)
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
         self.time_file = os.path.join(self.dir, "time.txt")
         self.proc = subprocess.Popen(
@@ -50,7 +64,38 @@ class BenchServer:
                                        stdout=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}"
         urllib.request.urlopen(self.url + "/healthz", timeout=5).read()
+        self.token = self._make_token()
         return self
+
+    def _make_token(self):
+        """Signs the first admin in and returns a new personal API token."""
+        login = urllib.request.Request(
+            self.url + "/api/v1/auth/login", method="POST",
+            data=json.dumps({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(login, timeout=30) as r:
+            csrf = json.loads(r.read())["csrf_token"]
+            cookies = [c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie") or []]
+        session = [c for c in cookies if c.startswith(SESSION_COOKIE + "=")]
+        if not session:
+            raise RuntimeError(f"sign-in set no {SESSION_COOKIE} cookie")
+        create = urllib.request.Request(
+            self.url + "/api/v1/tokens", method="POST",
+            data=json.dumps({"name": "bench"}).encode(),
+            headers={"Content-Type": "application/json", "Cookie": session[0],
+                     "X-CSRF-Token": csrf})
+        with urllib.request.urlopen(create, timeout=30) as r:
+            return json.loads(r.read())["token"]
+
+    def auth_headers(self):
+        """{"Authorization": "Bearer <the first admin's API token>"}."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path, timeout=120):
+        """GETs `path` with the token; returns the body (raises on an error)."""
+        req = urllib.request.Request(self.url + path, headers=self.auth_headers())
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.read()
 
     def stop(self):
         """Stops the server with SIGTERM; returns its peak RSS in MiB."""
@@ -71,14 +116,17 @@ class BenchServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def upload(url, name, data):
-    """Uploads one file with multipart/form-data; returns (status, json)."""
+def upload(server, name, data):
+    """Uploads one file to `server` (a BenchServer, with its token) with
+    multipart/form-data; returns (status, json)."""
     boundary = "benchboundary" + os.urandom(8).hex()
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
             f"filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").encode() + data + \
         f"\r\n--{boundary}--\r\n".encode()
-    req = urllib.request.Request(url + "/api/v1/photos", data=body, method="POST",
-                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    req = urllib.request.Request(
+        server.url + "/api/v1/photos", data=body, method="POST",
+        headers={**server.auth_headers(),
+                 "Content-Type": f"multipart/form-data; boundary={boundary}"})
     try:
         with urllib.request.urlopen(req, timeout=300) as r:
             return r.status, json.loads(r.read())

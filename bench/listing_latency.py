@@ -8,7 +8,8 @@ module; psql COPY for PostgreSQL, then ANALYZE, which autovacuum would do
 on its own shortly after): first 10 000, measured, then 990 000 more,
 measured again. The rows are what uploads make (ids, hashes, keys, sizes;
 a third with no taken time, so the listing key mixes taken and upload
-times); no picture bytes exist, and the listing does not read any.
+times), all owned by the server's first admin, who lists them with an API
+token; no picture bytes exist, and the listing does not read any.
 
 Measured through HTTP on one keep-alive connection, as a client pages:
   first page   GET /api/v1/photos?limit=100
@@ -34,56 +35,73 @@ import sys
 import tempfile
 import time
 
-from bench_server import BenchServer
+from bench_server import ADMIN_EMAIL, BenchServer
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "cloud"))
 from cloud_world import Postgres  # noqa: E402
 
-COLUMNS = ("id", "filename", "content_type", "bytes", "width", "height", "frames",
+COLUMNS = ("id", "owner_id", "filename", "content_type", "bytes", "width", "height", "frames",
            "taken_at_ms", "uploaded_at_ms", "sha256", "exif_json", "original_key",
            "thumb_key", "preview_key")
 BASE_MS = 1_600_000_000_000  # September 2020
 
 
-def row(i):
-    """Photo number i, as an upload would have stored it."""
+def row(i, owner_id):
+    """Photo number i of `owner_id`, as an upload would have stored it."""
     digest = hashlib.sha256(b"listing-bench-%d" % i).digest()
     photo_id = base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
     uploaded = BASE_MS + i * 1000
     taken = None if i % 3 == 0 else uploaded - 86_400_000 * (i % 7)
-    return (photo_id, f"IMG_{i:07d}.jpg", "image/jpeg", 2_913_134, 4032, 3024, 1, taken,
+    return (photo_id, owner_id, f"IMG_{i:07d}.jpg", "image/jpeg", 2_913_134, 4032, 3024, 1, taken,
             uploaded, hashlib.sha256(b"listing-bench-bytes-%d" % i).hexdigest(), "{}",
             f"photos/{photo_id}/original", f"photos/{photo_id}/thumb.jpg",
             f"photos/{photo_id}/preview.jpg")
 
 
-def insert_sqlite(path, start, end):
+def admin_id_sqlite(path):
+    """The id of the first admin (BenchServer's), who owns the rows."""
+    db = sqlite3.connect(path)
+    try:
+        (user_id,) = db.execute("SELECT id FROM users WHERE email = ?", (ADMIN_EMAIL,)).fetchone()
+    finally:
+        db.close()
+    return user_id
+
+
+def admin_id_postgres(postgres):
+    return postgres.query(f"SELECT id FROM users WHERE email = '{ADMIN_EMAIL}'")[0][0]
+
+
+def insert_sqlite(path, owner_id, start, end):
     db = sqlite3.connect(path)
     with db:
         db.executemany(f"INSERT INTO photos ({', '.join(COLUMNS)}) VALUES "
-                       f"({', '.join('?' * len(COLUMNS))})", (row(i) for i in range(start, end)))
+                       f"({', '.join('?' * len(COLUMNS))})",
+                       (row(i, owner_id) for i in range(start, end)))
     db.close()
 
 
-def insert_postgres(postgres, start, end, batch=100_000):
+def insert_postgres(postgres, owner_id, start, end, batch=100_000):
     for first in range(start, end, batch):
         lines = []
         for i in range(first, min(end, first + batch)):
-            lines.append("\t".join("\\N" if v is None else str(v) for v in row(i)))
+            lines.append("\t".join("\\N" if v is None else str(v) for v in row(i, owner_id)))
         postgres.query(f"COPY photos ({', '.join(COLUMNS)}) FROM STDIN",
                        stdin=("\n".join(lines) + "\n").encode())
     postgres.query("ANALYZE photos")
 
 
 class Client:
-    """GETs on one keep-alive connection; returns (seconds, JSON body)."""
+    """GETs with the server's API token on one keep-alive connection;
+    returns (seconds, JSON body)."""
 
-    def __init__(self, port):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    def __init__(self, server):
+        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        self.headers = server.auth_headers()
 
     def get(self, path):
         start = time.perf_counter()
-        self.conn.request("GET", path)
+        self.conn.request("GET", path, headers=self.headers)
         resp = self.conn.getresponse()
         body = resp.read()
         elapsed = time.perf_counter() - start
@@ -109,9 +127,9 @@ def cursor_at(client, position):
     return cursor
 
 
-def measure(port, size, requests):
+def measure(server, size, requests):
     """{"first": [...], "deep": [...]} latencies in ms."""
-    client = Client(port)
+    client = Client(server)
     try:
         cursor = cursor_at(client, size // 2)
         out = {}
@@ -145,19 +163,20 @@ def run_database(kind, binary, sizes, requests, workdir):
     results = {}
     try:
         with BenchServer(binary, env):
-            pass  # migrates the empty database
+            pass  # migrates the empty database and creates the first admin
+        owner_id = admin_id_postgres(postgres) if postgres else admin_id_sqlite(db_path)
         have = 0
         for size in sizes:
             start = time.monotonic()
             if kind == "postgres":
-                insert_postgres(postgres, have, size)
+                insert_postgres(postgres, owner_id, have, size)
             else:
-                insert_sqlite(db_path, have, size)
+                insert_sqlite(db_path, owner_id, have, size)
             print(f"{kind}: {size - have} rows inserted in {time.monotonic() - start:.0f} s",
                   file=sys.stderr)
             have = size
             with BenchServer(binary, env) as server:
-                results[size] = measure(server.port, size, requests)
+                results[size] = measure(server, size, requests)
     finally:
         if postgres is not None:
             postgres.close()

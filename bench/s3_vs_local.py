@@ -68,11 +68,13 @@ def run_parallel(clients, jobs, work):
     return time.monotonic() - start
 
 
-def fetch(url):
-    with urllib.request.urlopen(url, timeout=120) as r:
+def fetch(server, path):
+    """GETs `path` with the server's API token; returns the (non-empty) body."""
+    req = urllib.request.Request(server.url + path, headers=server.auth_headers())
+    with urllib.request.urlopen(req, timeout=120) as r:
         body = r.read()
         if r.status != 200 or not body:
-            raise RuntimeError(f"GET {url}: {r.status}")
+            raise RuntimeError(f"GET {path}: {r.status}")
         return body
 
 
@@ -83,7 +85,7 @@ def measure(server, photo, args, seed):
     def upload_one(i):
         data = photo + b"bench-s3-vs-local-%d-%d" % (seed, i)
         for _ in range(100):
-            status, body = upload(server.url, f"copy{i}.jpg", data)
+            status, body = upload(server, f"copy{i}.jpg", data)
             if status == 503:
                 time.sleep(0.2)
                 continue
@@ -99,9 +101,9 @@ def measure(server, photo, args, seed):
     originals = [rng.choice(ids) for _ in range(args.reads)]
     thumbs = [rng.choice(ids) for _ in range(args.reads)]
     orig = run_parallel(args.clients, originals,
-                        lambda i: fetch(f"{server.url}/api/v1/photos/{i}/original"))
+                        lambda i: fetch(server, f"/api/v1/photos/{i}/original"))
     thumb = run_parallel(args.clients, thumbs,
-                         lambda i: fetch(f"{server.url}/api/v1/photos/{i}/thumb"))
+                         lambda i: fetch(server, f"/api/v1/photos/{i}/thumb"))
     return args.uploads / up, args.reads / orig, args.reads / thumb
 
 

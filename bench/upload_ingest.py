@@ -41,7 +41,7 @@ def main():
                 data = photo + b"bench-copy-%d" % i
                 start = time.monotonic()
                 while True:
-                    status, body = upload(server.url, f"copy{i}.jpg", data)
+                    status, body = upload(server, f"copy{i}.jpg", data)
                     if status == 503:
                         with lock:
                             retries[0] += 1
