@@ -16,30 +16,31 @@ namespace gallery {
 
 enum class ErrorCode {
   kOk = 0,
-  kInvalidArgument,       // the request or input is malformed
-  kNotFound,              // the thing does not exist (or is not visible to the caller)
-  kAlreadyExists,         // a unique key is taken (e.g. the same bytes uploaded twice)
-  kUnsupportedMediaType,  // not an image format we accept (SVG, PDF, unknown bytes)
-  kPayloadTooLarge,       // byte limit exceeded
-  kHeadersTooLarge,       // request header fields over the limit
-  kImageTooLarge,         // pixel limit exceeded (checked before decoding)
-  kUnprocessableImage,    // recognised format, but the image cannot be decoded
-  kRangeNotSatisfiable,   // a Range outside the object
-  kQuotaExceeded,         // the upload would take the owner over their storage quota
-  kChecksumMismatch,      // the bytes do not match the checksum the client sent
-  kGone,                  // the thing existed but has expired (e.g. an abandoned upload)
-  kPreconditionFailed,    // a protocol version or precondition the server does not meet
-  kSharePasswordRequired, // the share link has a password and none was given
-  kCsrfTokenInvalid,      // a cookie-authenticated change without the session's CSRF token
-  kUnauthenticated,       // no or bad credentials
-  kForbidden,             // authenticated but not allowed
-  kConflict,              // state conflict (e.g. offset mismatch)
-  kTooManyRequests,       // rate limited
-  kOverloaded,            // a bounded queue is full: retry later
-  kUnavailable,           // a backend (database, storage) does not answer
-  kTimeout,               // an operation took longer than its deadline
-  kIoError,               // local I/O failed
-  kInternal,              // a bug or an unexpected state
+  kInvalidArgument,        // the request or input is malformed
+  kNotFound,               // the thing does not exist (or is not visible to the caller)
+  kAlreadyExists,          // a unique key is taken (e.g. the same bytes uploaded twice)
+  kUnsupportedMediaType,   // not an image format we accept (SVG, PDF, unknown bytes)
+  kPayloadTooLarge,        // byte limit exceeded
+  kHeadersTooLarge,        // request header fields over the limit
+  kImageTooLarge,          // pixel limit exceeded (checked before decoding)
+  kUnprocessableImage,     // recognised format, but the image cannot be decoded
+  kRangeNotSatisfiable,    // a Range outside the object
+  kQuotaExceeded,          // the upload would take the owner over their storage quota
+  kChecksumMismatch,       // the bytes do not match the checksum the client sent
+  kGone,                   // the thing existed but has expired (e.g. an abandoned upload)
+  kPreconditionFailed,     // a protocol version or precondition the server does not meet
+  kSharePasswordRequired,  // the share link has a password and none was given
+  kCsrfTokenInvalid,       // a cookie-authenticated change without the session's CSRF token
+  kUnauthenticated,        // no or bad credentials
+  kForbidden,              // authenticated but not allowed
+  kConflict,               // state conflict (e.g. offset mismatch)
+  kLocked,                 // another request is changing the thing right now: retry shortly
+  kTooManyRequests,        // rate limited
+  kOverloaded,             // a bounded queue is full: retry later
+  kUnavailable,            // a backend (database, storage) does not answer
+  kTimeout,                // an operation took longer than its deadline
+  kIoError,                // local I/O failed
+  kInternal,               // a bug or an unexpected state
 };
 
 // Stable short name of a code ("not-found"); also the last path segment of
