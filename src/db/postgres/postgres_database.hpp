@@ -6,6 +6,7 @@
 //
 //   Result<std::shared_ptr<PostgresDatabase>> db = OpenPostgresDatabase(options);
 //   std::unique_ptr<MetadataStore> photos = NewPostgresMetadataStore(*db);
+//   std::unique_ptr<UploadStore> uploads = NewPostgresUploadStore(*db);
 //
 // Each store shares ownership of the handle, so they may be destroyed in any
 // order.
@@ -19,6 +20,7 @@
 #include "db/postgres/pg_connection.hpp"
 #include "db/postgres/pg_pool.hpp"
 #include "db/postgres/postgres_metadata_store.hpp"  // PostgresOptions
+#include "db/upload_store.hpp"
 
 namespace gallery::db {
 
@@ -63,5 +65,6 @@ Result<std::shared_ptr<PostgresDatabase>> OpenPostgresDatabase(const PostgresOpt
 // The stores over an opened database. Each keeps `db` alive. (The user,
 // album and share stores over PostgreSQL are not written yet.)
 std::unique_ptr<MetadataStore> NewPostgresMetadataStore(std::shared_ptr<PostgresDatabase> db);
+std::unique_ptr<UploadStore> NewPostgresUploadStore(std::shared_ptr<PostgresDatabase> db);
 
 }  // namespace gallery::db
