@@ -8,6 +8,7 @@
 
 #include "common/metrics.hpp"
 #include "gallery/photo_service.hpp"
+#include "gallery/upload_service.hpp"
 
 namespace gallery::api {
 
@@ -23,6 +24,7 @@ struct ApiContext {
   boost::asio::thread_pool& blocking;  // storage, database and image calls run here
   Metrics& metrics;
   ApiOptions options;
+  service::UploadService& uploads;  // resumable (tus) uploads
 };
 
 }  // namespace gallery::api

@@ -9,11 +9,13 @@
 #include "api/index_page.hpp"
 #include "api/operations_handler.hpp"
 #include "api/photos_handler.hpp"
+#include "api/uploads_handler.hpp"
 #include "app/backends.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/version.hpp"
 #include "gallery/photo_service.hpp"
+#include "gallery/upload_service.hpp"
 #include "http/server.hpp"
 #include "image/image_pool.hpp"
 #include "image/pipeline.hpp"
@@ -95,15 +97,28 @@ Status RunServer(const Config& config, const char* argv0) {
   service::PhotoService photos(*backends->blobs, *backends->metadata, image_pool, metrics,
                                photo_options);
 
+  service::UploadServiceOptions upload_options;
+  upload_options.max_upload_bytes = config.max_upload_bytes;
+  upload_options.expiry = config.upload_expiry;
+  // A claim outlasts one staged step (a tail read, a part upload, a
+  // database write: each bounded by the backend timeout) several times.
+  upload_options.claim_lease = std::max<std::chrono::seconds>(
+      std::chrono::seconds(30),
+      std::chrono::duration_cast<std::chrono::seconds>(6 * config.backend_timeout));
+  upload_options.scratch_dir = spool_dir;
+  service::UploadService uploads(*backends->uploads, *backends->staging, photos, metrics,
+                                 upload_options);
+
   api::ApiOptions api_options;
   api_options.max_upload_bytes = config.max_upload_bytes;
   api_options.redirect_originals = config.redirect_originals;
   api_options.presign_ttl = config.presign_ttl;
-  api::ApiContext context{photos, blocking, metrics, api_options};
+  api::ApiContext context{photos, blocking, metrics, api_options, uploads};
 
   http::Router router;
   api::RegisterOperationsRoutes(router, context);
   api::RegisterPhotoRoutes(router, context);
+  api::RegisterUploadRoutes(router, context);
   api::RegisterIndexPage(router, context);
 
   http::ServerOptions server_options;
@@ -122,6 +137,15 @@ Status RunServer(const Config& config, const char* argv0) {
     if (!r.ok()) LogWarn("orphan sweep failed", {{"error", r.status().message()}});
   });
   sweeper.Start();
+  PeriodicTask upload_sweeper(server.io_context(), blocking, config.sweep_interval, [&uploads] {
+    Result<service::UploadSweepReport> r = uploads.SweepExpired();
+    if (!r.ok()) {
+      LogWarn("expired upload sweep failed", {{"error", r.status().message()}});
+    } else if (r->removed > 0) {
+      LogInfo("expired uploads removed", {{"removed", r->removed}});
+    }
+  });
+  upload_sweeper.Start();
   PeriodicTask emf(server.io_context(), blocking, config.metrics_interval, [&metrics] {
     std::string line = metrics.TakeEmfSnapshot("PictureGallery");
     if (!line.empty()) WriteLogLine(line);

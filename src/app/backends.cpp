@@ -1,33 +1,37 @@
 #include "app/backends.hpp"
 
-#include "db/postgres/postgres_metadata_store.hpp"
-#include "db/sqlite/sqlite_metadata_store.hpp"
+#include "db/postgres/postgres_database.hpp"
+#include "db/sqlite/sqlite_database.hpp"
 #include "storage/local/local_blob_store.hpp"
+#include "storage/local/local_upload_staging.hpp"
 #include "storage/s3/s3_blob_store.hpp"
+#include "storage/s3/s3_upload_staging.hpp"
 
 namespace gallery::app {
 namespace {
 
+storage::s3::S3Options S3OptionsFor(const Config& config) {
+  storage::s3::S3Options options;
+  options.bucket = config.s3_bucket;
+  options.prefix = config.s3_prefix;
+  options.region = config.s3_region;
+  options.endpoint = config.s3_endpoint;
+  options.force_path_style = config.s3_force_path_style;
+  options.sse = config.s3_sse;
+  options.kms_key_id = config.s3_kms_key_id;
+  options.ca_file = config.s3_ca_file;
+  // One store call, retries included, ends within the backend timeout:
+  // a hung store must not hold requests longer (a load balancer would
+  // time them out first, and the client would get no problem+json).
+  options.connect_timeout = std::min(config.s3_connect_timeout, config.backend_timeout);
+  options.request_timeout = std::min(config.s3_request_timeout, config.backend_timeout);
+  options.max_attempts = config.s3_max_attempts;
+  options.operation_timeout = config.backend_timeout;
+  return options;
+}
+
 Result<std::unique_ptr<storage::BlobStore>> OpenBlobStore(const Config& config) {
-  if (config.storage == "s3") {
-    storage::s3::S3Options options;
-    options.bucket = config.s3_bucket;
-    options.prefix = config.s3_prefix;
-    options.region = config.s3_region;
-    options.endpoint = config.s3_endpoint;
-    options.force_path_style = config.s3_force_path_style;
-    options.sse = config.s3_sse;
-    options.kms_key_id = config.s3_kms_key_id;
-    options.ca_file = config.s3_ca_file;
-    // One store call, retries included, ends within the backend timeout:
-    // a hung store must not hold requests longer (a load balancer would
-    // time them out first, and the client would get no problem+json).
-    options.connect_timeout = std::min(config.s3_connect_timeout, config.backend_timeout);
-    options.request_timeout = std::min(config.s3_request_timeout, config.backend_timeout);
-    options.max_attempts = config.s3_max_attempts;
-    options.operation_timeout = config.backend_timeout;
-    return storage::s3::NewS3BlobStore(options);
-  }
+  if (config.storage == "s3") return storage::s3::NewS3BlobStore(S3OptionsFor(config));
   Result<std::unique_ptr<storage::BlobStore>> blobs =
       storage::NewLocalBlobStore(config.data_dir / "pictures");
   if (!blobs.ok()) return blobs.status().WithContext("GALLERY_DATA_DIR");
@@ -56,7 +60,16 @@ std::string WithPassword(const std::string& url, const std::string& password) {
   return url.substr(0, authority) + user + ":" + encoded + url.substr(at);
 }
 
-Result<std::unique_ptr<db::MetadataStore>> OpenMetadataStore(const Config& config) {
+Result<std::unique_ptr<storage::UploadStaging>> OpenUploadStaging(const Config& config) {
+  if (config.storage == "s3") return storage::s3::NewS3UploadStaging(S3OptionsFor(config));
+  Result<std::unique_ptr<storage::UploadStaging>> staging =
+      storage::NewLocalUploadStaging(config.data_dir / "uploads");
+  if (!staging.ok()) return staging.status().WithContext("GALLERY_DATA_DIR");
+  return staging;
+}
+
+// Opens the database and puts its stores into `b`.
+Status OpenDatabase(const Config& config, Backends& b) {
   if (config.UsesPostgres()) {
     db::PostgresOptions options;
     options.url = WithPassword(config.database_url, config.database_password);
@@ -64,14 +77,22 @@ Result<std::unique_ptr<db::MetadataStore>> OpenMetadataStore(const Config& confi
     options.connect_timeout = config.backend_timeout;
     options.statement_timeout = config.backend_timeout;
     options.acquire_timeout = config.backend_timeout;
-    return db::OpenPostgresMetadataStore(options);
+    Result<std::shared_ptr<db::PostgresDatabase>> database = db::OpenPostgresDatabase(options);
+    if (!database.ok()) return database.status();
+    b.metadata = db::NewPostgresMetadataStore(*database);
+    b.uploads = db::NewPostgresUploadStore(*database);
+    return Status::Ok();
   }
   std::filesystem::path path = config.SqlitePath();
   if (path.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
   }
-  return db::OpenSqliteMetadataStore(path.string());
+  Result<std::shared_ptr<db::SqliteDatabase>> database = db::OpenSqliteDatabase(path.string());
+  if (!database.ok()) return database.status();
+  b.metadata = db::NewSqliteMetadataStore(*database);
+  b.uploads = db::NewSqliteUploadStore(*database);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -81,9 +102,10 @@ Result<Backends> OpenBackends(const Config& config) {
   Result<std::unique_ptr<storage::BlobStore>> blobs = OpenBlobStore(config);
   if (!blobs.ok()) return blobs.status().WithContext("storage");
   b.blobs = std::move(blobs).value();
-  Result<std::unique_ptr<db::MetadataStore>> metadata = OpenMetadataStore(config);
-  if (!metadata.ok()) return metadata.status().WithContext("GALLERY_DATABASE_URL");
-  b.metadata = std::move(metadata).value();
+  Result<std::unique_ptr<storage::UploadStaging>> staging = OpenUploadStaging(config);
+  if (!staging.ok()) return staging.status().WithContext("upload staging");
+  b.staging = std::move(staging).value();
+  if (Status s = OpenDatabase(config, b); !s.ok()) return s.WithContext("GALLERY_DATABASE_URL");
   return b;
 }
 

@@ -59,6 +59,9 @@ struct Config {
   // Housekeeping.
   std::chrono::seconds sweep_interval{3600};
   std::chrono::seconds orphan_grace{3600};
+  // An unfinished resumable upload untouched this long is removed (and a
+  // finished one forgotten).
+  std::chrono::seconds upload_expiry{24 * 3600};
   std::chrono::seconds metrics_interval{60};  // CloudWatch EMF lines; 0 = off
 
   // First admin (used once accounts exist).
