@@ -99,7 +99,8 @@ std::string SerializeHeader(const beast_http::response<beast_http::string_body>&
   char code[8];
   auto [end, ec] = std::to_chars(code, code + sizeof code, msg.result_int());
   out.append(code, end).push_back(' ');
-  out.append(beast_http::obsolete_reason(msg.result())).append("\r\n");
+  // The reason a handler set (460 "Checksum Mismatch"), else the standard one.
+  out.append(msg.reason()).append("\r\n");
   for (const auto& field : msg) {
     out.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
   }

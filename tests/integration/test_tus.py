@@ -178,6 +178,7 @@ class TusProtocolTest(TusServerTestCase):
         wrong = base64.b64encode(hashlib.sha1(b"other").digest()).decode()
         resp = self.patch(location, 0, chunk, **{"Upload-Checksum": f"sha1 {wrong}"})
         assert_problem(self, resp, 460, "/checksum-mismatch")
+        self.assertEqual(resp.reason, "Checksum Mismatch")
         self.assertEqual(resp.headers["Tus-Resumable"], "1.0.0")
         self.assertEqual(self.offset(location), 0)
         right = base64.b64encode(hashlib.sha256(chunk).digest()).decode()
