@@ -11,6 +11,7 @@
 #include "gallery/auth_service.hpp"
 #include "gallery/photo_service.hpp"
 #include "gallery/share_service.hpp"
+#include "gallery/upload_service.hpp"
 
 namespace gallery::api {
 
@@ -29,6 +30,7 @@ struct ApiContext {
   boost::asio::thread_pool& blocking;  // storage, database and image calls run here
   Metrics& metrics;
   ApiOptions options;
+  service::UploadService& uploads;  // resumable (tus) uploads
 };
 
 }  // namespace gallery::api

@@ -28,6 +28,17 @@ inline http::Handler Authenticated(ApiContext& ctx, PrincipalHandler handler) {
   };
 }
 
+// `options` with an admission check: the caller must be signed in (and pass
+// the CSRF check) before the server reads the request's body, so a large
+// body from a stranger is refused unread.
+inline http::RouteOptions SignedInBeforeBody(ApiContext& ctx, http::RouteOptions options) {
+  options.admit = [&ctx](const http::Request& req) -> boost::asio::awaitable<Status> {
+    Result<Principal> who = co_await Authenticate(ctx, req);
+    co_return who.status();
+  };
+  return options;
+}
+
 // The same for routes only admins may use: others get 403.
 inline http::Handler AdminOnly(ApiContext& ctx, PrincipalHandler handler) {
   return Authenticated(

@@ -503,6 +503,528 @@ const char* BaseDocument() {
     }
    }
   },
+  "/api/v1/uploads": {
+   "options": {
+    "summary": "tus capabilities",
+    "operationId": "tusOptions",
+    "responses": {
+     "204": {
+      "description": "What this tus server supports.",
+      "headers": {
+       "Tus-Version": {
+        "description": "1.0.0",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "Tus-Extension": {
+        "description": "creation,termination,checksum,expiration",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "Tus-Max-Size": {
+        "description": "The largest Upload-Length (GALLERY_MAX_UPLOAD_BYTES).",
+        "schema": {
+         "type": "integer",
+         "minimum": 0
+        }
+       },
+       "Tus-Checksum-Algorithm": {
+        "description": "sha1,sha256",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Create a resumable upload (tus creation)",
+    "operationId": "createUpload",
+    "parameters": [
+     {
+      "name": "Tus-Resumable",
+      "in": "header",
+      "required": true,
+      "description": "The tus version spoken: 1.0.0 (else 412).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "1.0.0"
+       ]
+      }
+     },
+     {
+      "name": "X-Gallery-User",
+      "in": "header",
+      "required": true,
+      "description": "The uploading user's id (until sign-in exists).",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "Upload-Length",
+      "in": "header",
+      "required": true,
+      "description": "The file's size in bytes (1 .. Tus-Max-Size).",
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      }
+     },
+     {
+      "name": "Upload-Metadata",
+      "in": "header",
+      "required": false,
+      "description": "Comma-separated `key base64value` pairs; `filename` (or `name`) names the photo.",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "Created; PATCH the bytes to Location.",
+      "headers": {
+       "Location": {
+        "description": "/api/v1/uploads/{id}",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "Upload-Expires": {
+        "description": "HTTP date after which an idle upload is removed.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "413": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
+  "/api/v1/uploads/{id}": {
+   "parameters": [
+    {
+     "name": "id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "options": {
+    "summary": "tus capabilities",
+    "operationId": "tusOptionsItem",
+    "responses": {
+     "204": {
+      "description": "As OPTIONS /api/v1/uploads."
+     }
+    }
+   },
+   "head": {
+    "summary": "Where an upload stands (tus core)",
+    "operationId": "headUpload",
+    "parameters": [
+     {
+      "name": "Tus-Resumable",
+      "in": "header",
+      "required": true,
+      "description": "The tus version spoken: 1.0.0 (else 412).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "1.0.0"
+       ]
+      }
+     },
+     {
+      "name": "X-Gallery-User",
+      "in": "header",
+      "required": true,
+      "description": "The uploading user's id (until sign-in exists).",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The upload's state (no body).",
+      "headers": {
+       "Upload-Offset": {
+        "description": "Bytes received so far: resume from here.",
+        "schema": {
+         "type": "integer",
+         "minimum": 0
+        }
+       },
+       "Upload-Length": {
+        "description": "The file's size.",
+        "schema": {
+         "type": "integer",
+         "minimum": 0
+        }
+       },
+       "Upload-Metadata": {
+        "description": "filename <base64>",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "Upload-Expires": {
+        "description": "HTTP date after which the idle upload is removed.",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "X-Photo-Id": {
+        "description": "Once finished: the photo it became.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "410": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "423": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   },
+   "patch": {
+    "summary": "Append bytes at the upload's offset (tus core, checksum)",
+    "operationId": "patchUpload",
+    "parameters": [
+     {
+      "name": "Tus-Resumable",
+      "in": "header",
+      "required": true,
+      "description": "The tus version spoken: 1.0.0 (else 412).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "1.0.0"
+       ]
+      }
+     },
+     {
+      "name": "X-Gallery-User",
+      "in": "header",
+      "required": true,
+      "description": "The uploading user's id (until sign-in exists).",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "Upload-Offset",
+      "in": "header",
+      "required": true,
+      "description": "Where these bytes go: the upload's offset (else 409).",
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      }
+     },
+     {
+      "name": "Upload-Checksum",
+      "in": "header",
+      "required": false,
+      "description": "`sha1 <base64 digest>` or `sha256 <base64 digest>` of this chunk (else 460).",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/offset+octet-stream": {
+       "schema": {
+        "type": "string",
+        "format": "binary"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Stored. Once the last byte is in, the photo is made and named in X-Photo-Id.",
+      "headers": {
+       "Upload-Offset": {
+        "description": "Bytes received so far.",
+        "schema": {
+         "type": "integer",
+         "minimum": 0
+        }
+       },
+       "Upload-Expires": {
+        "description": "HTTP date after which the idle upload is removed.",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "X-Photo-Id": {
+        "description": "The photo the finished upload became (GET /api/v1/photos/{id}).",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "X-Photo-Duplicate": {
+        "description": "true when those bytes were a photo already.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "409": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "410": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "413": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "415": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "423": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "460": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "503": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   },
+   "delete": {
+    "summary": "Abandon an upload (tus termination)",
+    "operationId": "deleteUpload",
+    "parameters": [
+     {
+      "name": "Tus-Resumable",
+      "in": "header",
+      "required": true,
+      "description": "The tus version spoken: 1.0.0 (else 412).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "1.0.0"
+       ]
+      }
+     },
+     {
+      "name": "X-Gallery-User",
+      "in": "header",
+      "required": true,
+      "description": "The uploading user's id (until sign-in exists).",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Removed with its staged bytes."
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "423": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   },
+   "post": {
+    "summary": "PATCH, DELETE or HEAD through X-HTTP-Method-Override (tus core)",
+    "operationId": "overrideUpload",
+    "parameters": [
+     {
+      "name": "Tus-Resumable",
+      "in": "header",
+      "required": true,
+      "description": "The tus version spoken: 1.0.0 (else 412).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "1.0.0"
+       ]
+      }
+     },
+     {
+      "name": "X-Gallery-User",
+      "in": "header",
+      "required": true,
+      "description": "The uploading user's id (until sign-in exists).",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "Upload-Offset",
+      "in": "header",
+      "required": true,
+      "description": "Where these bytes go: the upload's offset (else 409).",
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      }
+     },
+     {
+      "name": "Upload-Checksum",
+      "in": "header",
+      "required": false,
+      "description": "`sha1 <base64 digest>` or `sha256 <base64 digest>` of this chunk (else 460).",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "X-HTTP-Method-Override",
+      "in": "header",
+      "required": true,
+      "description": "PATCH, DELETE or HEAD.",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "PATCH",
+        "DELETE",
+        "HEAD"
+       ]
+      }
+     }
+    ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/offset+octet-stream": {
+       "schema": {
+        "type": "string",
+        "format": "binary"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Stored. Once the last byte is in, the photo is made and named in X-Photo-Id.",
+      "headers": {
+       "Upload-Offset": {
+        "description": "Bytes received so far.",
+        "schema": {
+         "type": "integer",
+         "minimum": 0
+        }
+       },
+       "Upload-Expires": {
+        "description": "HTTP date after which the idle upload is removed.",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "X-Photo-Id": {
+        "description": "The photo the finished upload became (GET /api/v1/photos/{id}).",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "X-Photo-Duplicate": {
+        "description": "true when those bytes were a photo already.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "409": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "410": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "413": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "415": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "423": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "460": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "503": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
   "/healthz": {
    "get": {
     "summary": "Liveness",

@@ -143,6 +143,7 @@ Result<image::OutputFormat> ChooseDerivativeFormat(const Request& request) {
 void RegisterPhotoRoutes(http::Router& router, ApiContext& ctx) {
   http::RouteOptions upload_options;
   upload_options.max_body_bytes = ctx.options.max_upload_bytes;
+  upload_options = SignedInBeforeBody(ctx, upload_options);
 
   router.Add(
       http::Verb::post, "/api/v1/photos",

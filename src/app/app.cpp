@@ -13,6 +13,7 @@
 #include "api/shares_handler.hpp"
 #include "api/tokens_handler.hpp"
 #include "api/trash_handler.hpp"
+#include "api/uploads_handler.hpp"
 #include "api/users_handler.hpp"
 #include "api/web_ui.hpp"
 #include "app/backends.hpp"
@@ -21,6 +22,7 @@
 #include "common/version.hpp"
 #include "gallery/auth_service.hpp"
 #include "gallery/photo_service.hpp"
+#include "gallery/upload_service.hpp"
 #include "http/offload.hpp"
 #include "http/server.hpp"
 #include "http/static_assets.hpp"
@@ -159,12 +161,28 @@ Status RunServer(const Config& config, const char* argv0) {
   service::AlbumService albums(*backends->albums, *backends->metadata);
   service::ShareService shares(*backends->shares, *backends->albums, *backends->metadata,
                                *backends->users);
+  service::UploadServiceOptions upload_options;
+  upload_options.max_upload_bytes = config.max_upload_bytes;
+  upload_options.expiry = config.upload_expiry;
+  // A claim outlasts one staged step (a tail read, a part upload, a
+  // database write: each bounded by the backend timeout) several times.
+  upload_options.claim_lease = std::max<std::chrono::seconds>(
+      std::chrono::seconds(30),
+      std::chrono::duration_cast<std::chrono::seconds>(6 * config.backend_timeout));
+  upload_options.scratch_dir = spool_dir;
+  upload_options.quota_of = [&backends](const std::string& user_id) -> Result<int64_t> {
+    Result<db::UserRecord> user = backends->users->GetUser(user_id);
+    if (!user.ok()) return user.status();
+    return user->quota_bytes;
+  };
+  service::UploadService uploads(*backends->uploads, *backends->staging, photos, metrics,
+                                 upload_options);
 
   api::ApiOptions api_options;
   api_options.max_upload_bytes = config.max_upload_bytes;
   api_options.redirect_originals = config.redirect_originals;
   api_options.presign_ttl = config.presign_ttl;
-  api::ApiContext context{photos, auth, albums, shares, blocking, metrics, api_options};
+  api::ApiContext context{photos, auth, albums, shares, blocking, metrics, api_options, uploads};
 
   http::Router router;
   api::RegisterOperationsRoutes(router, context);
@@ -175,6 +193,7 @@ Status RunServer(const Config& config, const char* argv0) {
   api::RegisterTrashRoutes(router, context);
   api::RegisterAlbumRoutes(router, context);
   api::RegisterShareRoutes(router, context);
+  api::RegisterUploadRoutes(router, context);
   if (web_ui) {
     api::WebUiOptions web_options;
     // A dead link's page answers 404, like its API; one with a password is
@@ -218,6 +237,15 @@ Status RunServer(const Config& config, const char* argv0) {
     if (!s.ok()) LogWarn("auth cleanup failed", {{"error", s.message()}});
   });
   auth_cleanup.Start();
+  PeriodicTask upload_sweeper(server.io_context(), blocking, config.sweep_interval, [&uploads] {
+    Result<service::UploadSweepReport> r = uploads.SweepExpired();
+    if (!r.ok()) {
+      LogWarn("expired upload sweep failed", {{"error", r.status().message()}});
+    } else if (r->removed > 0) {
+      LogInfo("expired uploads removed", {{"removed", r->removed}});
+    }
+  });
+  upload_sweeper.Start();
   PeriodicTask emf(server.io_context(), blocking, config.metrics_interval, [&metrics] {
     std::string line = metrics.TakeEmfSnapshot("PictureGallery");
     if (!line.empty()) WriteLogLine(line);

@@ -1,6 +1,7 @@
 #pragma once
 
-// Picks and opens the BlobStore and the database stores that the Config names.
+// Picks and opens the BlobStore, the database's stores and the upload
+// staging that the Config names.
 
 #include <memory>
 
@@ -8,8 +9,10 @@
 #include "db/album_store.hpp"
 #include "db/metadata_store.hpp"
 #include "db/share_store.hpp"
+#include "db/upload_store.hpp"
 #include "db/user_store.hpp"
 #include "storage/blob_store.hpp"
+#include "storage/upload_staging.hpp"
 
 namespace gallery::app {
 
@@ -19,6 +22,7 @@ struct DatabaseStores {
   std::unique_ptr<db::UserStore> users;
   std::unique_ptr<db::AlbumStore> albums;
   std::unique_ptr<db::ShareStore> shares;
+  std::unique_ptr<db::UploadStore> uploads;
 };
 
 struct Backends {
@@ -27,13 +31,18 @@ struct Backends {
   std::unique_ptr<db::UserStore> users;
   std::unique_ptr<db::AlbumStore> albums;
   std::unique_ptr<db::ShareStore> shares;
+  std::unique_ptr<db::UploadStore> uploads;
+  // Resumable uploads' bytes: <data dir>/uploads on local storage, the
+  // bucket (multipart uploads) on S3.
+  std::unique_ptr<storage::UploadStaging> staging;
 };
 
 // Opens the database (SQLite or PostgreSQL), applying migrations. Errors
 // name the setting at fault.
 Result<DatabaseStores> OpenDatabase(const Config& config);
 
-// Opens the storage and the database. Errors name the setting at fault.
+// Opens them all, applying database migrations. Errors name the setting at
+// fault.
 Result<Backends> OpenBackends(const Config& config);
 
 }  // namespace gallery::app

@@ -248,7 +248,8 @@ std::vector<Setting> Settings() {
         c.cache_bytes = n;
         return std::nullopt;
       });
-  add("GALLERY_SWEEP_INTERVAL", "how often to remove orphaned blobs (default 1h)",
+  add("GALLERY_SWEEP_INTERVAL",
+      "how often to remove orphaned blobs and expired uploads (default 1h)",
       DurationOf(&Config::sweep_interval, false));
   add("GALLERY_ORPHAN_GRACE", "age before a blob without a row is removed (default 1h)",
       DurationOf(&Config::orphan_grace, true));
@@ -256,6 +257,9 @@ std::vector<Setting> Settings() {
       "how long deleted photos stay in the trash, restorable, before they are purged "
       "(default 30d; checked every GALLERY_SWEEP_INTERVAL)",
       DurationOf(&Config::trash_retention, true));
+  add("GALLERY_UPLOAD_EXPIRY",
+      "idle time after which an unfinished resumable upload is removed (default 24h)",
+      DurationOf(&Config::upload_expiry, false));
   add("GALLERY_METRICS_INTERVAL",
       "CloudWatch EMF metric lines on stdout every (default 60s; 0 = off)",
       DurationOf(&Config::metrics_interval, true));

@@ -66,6 +66,9 @@ struct Config {
   std::chrono::seconds orphan_grace{3600};
   // How long deleted photos stay in the trash before they are purged.
   std::chrono::seconds trash_retention{30 * 24 * 3600};
+  // An unfinished resumable upload untouched this long is removed (and a
+  // finished one forgotten).
+  std::chrono::seconds upload_expiry{24 * 3600};
   std::chrono::seconds metrics_interval{60};  // CloudWatch EMF lines; 0 = off
 
   // Accounts. The first admin is created from these when no user exists.

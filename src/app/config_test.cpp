@@ -51,6 +51,16 @@ TEST(ConfigTest, WebDirDefaultsToTheCheckoutsBuildAndRemembersAnExplicitOne) {
   EXPECT_NE(empty.status().message().find("GALLERY_WEB_DIR"), std::string::npos);
 }
 
+TEST(ConfigTest, UploadExpiry) {
+  EXPECT_EQ(Parse({})->config.upload_expiry, std::chrono::hours(24));
+  EXPECT_EQ(Parse({}, {"GALLERY_UPLOAD_EXPIRY=90m"})->config.upload_expiry,
+            std::chrono::minutes(90));
+  EXPECT_EQ(Parse({"--upload-expiry", "2s"})->config.upload_expiry, std::chrono::seconds(2));
+  auto zero = Parse({}, {"GALLERY_UPLOAD_EXPIRY=0"});
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.status().message().find("GALLERY_UPLOAD_EXPIRY"), std::string::npos);
+}
+
 TEST(ConfigTest, BadValuesNameTheVariable) {
   auto bad = Parse({}, {"GALLERY_MAX_PIXELS=abc"});
   ASSERT_FALSE(bad.ok());

@@ -29,6 +29,26 @@ Sha256Digest Sha256::Finish() {
   return out;
 }
 
+Sha1::Sha1() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha1(), nullptr) != 1) {
+    std::abort();
+  }
+}
+
+Sha1::~Sha1() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Sha1::Update(std::string_view data) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size());
+}
+
+Sha1Digest Sha1::Finish() {
+  Sha1Digest out{};
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out.data(), &len);
+  return out;
+}
+
 Sha256Digest Sha256Of(std::string_view data) {
   Sha256 h;
   h.Update(data);
@@ -105,6 +125,29 @@ bool Base64UrlDecode(std::string_view text, std::string* out) {
     const char* p = c == '\0' ? nullptr : std::char_traits<char>::find(kB64Url, 64, c);
     if (p == nullptr) return false;
     acc = acc << 6 | static_cast<uint32_t>(p - kB64Url);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return true;
+}
+
+bool Base64Decode(std::string_view text, std::string* out) {
+  out->clear();
+  size_t end = text.size();
+  while (end > 0 && text.size() - end < 2 && text[end - 1] == '=') --end;
+  const size_t padding = text.size() - end;
+  // Unpadded, the length mod 4 is 0, 2 or 3; padded, it is 0.
+  if (end % 4 == 1 || (padding > 0 && text.size() % 4 != 0)) return false;
+  if (padding > 0 && padding != (4 - end % 4) % 4) return false;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text.substr(0, end)) {
+    const char* p = c == '\0' ? nullptr : std::char_traits<char>::find(kB64Std, 64, c);
+    if (p == nullptr) return false;
+    acc = acc << 6 | static_cast<uint32_t>(p - kB64Std);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;

@@ -37,6 +37,40 @@ TEST(CryptoTest, Base64RoundTrip) {
   EXPECT_FALSE(Base64UrlDecode("a+b", &out));
 }
 
+TEST(CryptoTest, Sha1KnownVectorsInPieces) {
+  auto hex = [](const Sha1Digest& d) {
+    return HexEncode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+  };
+  Sha1 empty;
+  EXPECT_EQ(hex(empty.Finish()), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  Sha1 abc;
+  abc.Update("a");
+  abc.Update("bc");
+  EXPECT_EQ(hex(abc.Finish()), "a9993e364706816aba3e25717850c26c9cd0d89d");
+}
+
+TEST(CryptoTest, Base64StandardDecodesPaddedAndUnpadded) {
+  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xff\xfe\x00\xfb"}) {
+    const std::string encoded = Base64Encode(s);
+    std::string back;
+    ASSERT_TRUE(Base64Decode(encoded, &back)) << encoded;
+    EXPECT_EQ(back, s);
+    const std::string unpadded = encoded.substr(0, encoded.find('='));
+    ASSERT_TRUE(Base64Decode(unpadded, &back)) << unpadded;
+    EXPECT_EQ(back, s);
+  }
+  std::string out;
+  EXPECT_TRUE(Base64Decode("aW1nLmpwZw==", &out));
+  EXPECT_EQ(out, "img.jpg");
+  for (std::string_view bad :
+       {std::string_view("Zm9vY"), std::string_view("Zm9vYg="), std::string_view("Zm9vYg==="),
+        std::string_view("Zm9v=Yg="), std::string_view("Zm9-"), std::string_view("Zm9_"),
+        std::string_view("===="), std::string_view("Zm 9v"), std::string_view("Zm9vYmE=="),
+        std::string_view("Zm\0v", 4)}) {
+    EXPECT_FALSE(Base64Decode(bad, &out)) << bad;
+  }
+}
+
 TEST(CryptoTest, IdsAreUrlSafeAndUnique) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {

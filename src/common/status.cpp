@@ -45,6 +45,8 @@ std::string_view ErrorCodeSlug(ErrorCode code) {
       return "forbidden";
     case ErrorCode::kConflict:
       return "conflict";
+    case ErrorCode::kLocked:
+      return "locked";
     case ErrorCode::kTooManyRequests:
       return "too-many-requests";
     case ErrorCode::kOverloaded:

@@ -35,6 +35,7 @@ enum class ErrorCode {
   kUnauthenticated,        // no or bad credentials
   kForbidden,              // authenticated but not allowed
   kConflict,               // state conflict (e.g. offset mismatch)
+  kLocked,                 // another request is changing the thing right now: retry shortly
   kTooManyRequests,        // rate limited
   kOverloaded,             // a bounded queue is full: retry later
   kUnavailable,            // a backend (database, storage) does not answer

@@ -51,6 +51,7 @@ TEST(ErrorCodeSlugTest, SlugsAreStable) {
   EXPECT_EQ(ErrorCodeSlug(ErrorCode::kNotFound), "not-found");
   EXPECT_EQ(ErrorCodeSlug(ErrorCode::kImageTooLarge), "image-too-large");
   EXPECT_EQ(ErrorCodeSlug(ErrorCode::kOverloaded), "overloaded");
+  EXPECT_EQ(ErrorCodeSlug(ErrorCode::kLocked), "locked");
 }
 
 }  // namespace

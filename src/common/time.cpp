@@ -23,6 +23,21 @@ std::string FormatRfc3339(Clock::time_point t, bool millis) {
   return buf;
 }
 
+std::string FormatHttpDate(Clock::time_point t) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int64_t ms = ToUnixMillis(t);
+  std::time_t tt = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                tm.tm_sec);
+  return buf;
+}
+
 std::optional<Clock::time_point> ParseRfc3339(std::string_view s) {
   auto digits = [&](size_t pos, size_t n, int* out) {
     if (pos + n > s.size()) return false;

@@ -10,6 +10,12 @@ TEST(TimeTest, FormatsUtc) {
   EXPECT_EQ(FormatRfc3339(FromUnixMillis(1714557600123), true), "2024-05-01T10:00:00.123Z");
 }
 
+TEST(TimeTest, FormatsHttpDates) {
+  // RFC 9110's own example.
+  EXPECT_EQ(FormatHttpDate(FromUnixMillis(784111777'999)), "Sun, 06 Nov 1994 08:49:37 GMT");
+  EXPECT_EQ(FormatHttpDate(FromUnixMillis(0)), "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
 TEST(TimeTest, ParsesOffsetsAndFractions) {
   auto t = ParseRfc3339("2024-05-01T12:00:00+02:00");
   ASSERT_TRUE(t.has_value());

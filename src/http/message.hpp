@@ -47,6 +47,9 @@ struct Request {
   std::string body;
   std::shared_ptr<SpoolFile> body_file;
   uint64_t body_size = 0;
+  // false only for routes that accept broken bodies (RouteOptions): the
+  // client went away mid-body and `body` / `body_file` hold what arrived.
+  bool body_complete = true;
 
   std::string request_id;
   std::string remote_address;

@@ -46,6 +46,9 @@ ProblemKind ProblemFor(ErrorCode code) {
       return {HttpStatus::forbidden, "Forbidden"};
     case ErrorCode::kConflict:
       return {HttpStatus::conflict, "Conflict"};
+    case ErrorCode::kLocked:
+      // 423: what tus clients (tus-js-client, Uppy) retry after a pause.
+      return {HttpStatus::locked, "Busy with another request, retry shortly"};
     case ErrorCode::kTooManyRequests:
       return {HttpStatus::too_many_requests, "Too many requests"};
     case ErrorCode::kOverloaded:
@@ -70,6 +73,8 @@ void SetDefaultRetryAfter(ErrorCode code, Response* r) {
   if (code == ErrorCode::kOverloaded || code == ErrorCode::kUnavailable ||
       code == ErrorCode::kTimeout) {
     r->msg.set(beast_http::field::retry_after, "2");
+  } else if (code == ErrorCode::kLocked) {
+    r->msg.set(beast_http::field::retry_after, "1");
   } else if (code == ErrorCode::kTooManyRequests) {
     r->msg.set(beast_http::field::retry_after, "60");
   }

@@ -75,6 +75,13 @@ TEST(ProblemTest, RetryAfterFromTheStatusWins) {
   EXPECT_EQ(plain.msg[beast_http::field::retry_after], "60");
 }
 
+TEST(ProblemTest, LockedIs423WithAShortRetryAfter) {
+  Request req;
+  Response r = ProblemResponse(Status(ErrorCode::kLocked, "claimed"), req);
+  EXPECT_EQ(r.msg.result_int(), 423u);
+  EXPECT_EQ(r.msg[beast_http::field::retry_after], "1");
+}
+
 TEST(ProblemTest, EveryCodeMapsToAnErrorStatus) {
   for (int c = static_cast<int>(ErrorCode::kInvalidArgument);
        c <= static_cast<int>(ErrorCode::kInternal); ++c) {

@@ -56,20 +56,36 @@ bool Router::MatchPattern(const std::vector<std::string>& pattern,
 
 RouteMatch Router::Match(Verb method, std::string_view path) const {
   RouteMatch result;
-  Verb wanted = method == Verb::head ? Verb::get : method;
   const std::vector<std::string_view> parts = SplitPath<std::string_view>(path);
   const bool trailing_slash = path.size() > 1 && path.back() == '/';
+  const Entry* get_for_head = nullptr;
+  std::map<std::string, std::string> get_params;
   for (const Entry& e : entries_) {
     std::map<std::string, std::string> params;
     if (!MatchPattern(e.segments, parts, trailing_slash, &params)) continue;
-    if (e.route.method == wanted) {
+    if (e.route.method == method) {
       result.route = &e.route;
       result.params = std::move(params);
       return result;
     }
+    if (method == Verb::head && e.route.method == Verb::get && get_for_head == nullptr) {
+      get_for_head = &e;
+      get_params = std::move(params);
+    }
     result.path_known = true;
   }
+  if (get_for_head != nullptr) {
+    result.route = &get_for_head->route;
+    result.params = std::move(get_params);
+  }
   return result;
+}
+
+bool Router::HasRoute(Verb method, const std::vector<std::string>& segments) const {
+  for (const Entry& e : entries_) {
+    if (e.route.method == method && e.segments == segments) return true;
+  }
+  return false;
 }
 
 std::string Router::AllowedMethods(std::string_view path) const {
@@ -81,7 +97,7 @@ std::string Router::AllowedMethods(std::string_view path) const {
     if (!MatchPattern(e.segments, parts, trailing_slash, &params)) continue;
     if (!out.empty()) out += ", ";
     out += std::string(beast_http::to_string(e.route.method));
-    if (e.route.method == Verb::get) out += ", HEAD";
+    if (e.route.method == Verb::get && !HasRoute(Verb::head, e.segments)) out += ", HEAD";
   }
   return out;
 }

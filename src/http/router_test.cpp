@@ -27,6 +27,21 @@ TEST(RouterTest, HeadMatchesGet) {
   EXPECT_NE(r.Match(Verb::head, "/healthz").route, nullptr);
 }
 
+TEST(RouterTest, AHeadRouteWinsOverTheGetRoute) {
+  Router r;
+  r.Add(Verb::get, "/a/{id}", Noop());
+  r.Add(Verb::head, "/b/{id}", Noop());
+  r.Add(Verb::get, "/b/{id}", Noop());
+  RouteMatch head = r.Match(Verb::head, "/b/x");
+  ASSERT_NE(head.route, nullptr);
+  EXPECT_EQ(head.route->method, Verb::head);
+  EXPECT_EQ(head.params["id"], "x");
+  EXPECT_EQ(r.Match(Verb::head, "/a/y").route->method, Verb::get);
+  EXPECT_EQ(r.Match(Verb::head, "/a/y").params.at("id"), "y");
+  EXPECT_EQ(r.AllowedMethods("/b/x"), "HEAD, GET");
+  EXPECT_EQ(r.AllowedMethods("/a/x"), "GET, HEAD");
+}
+
 TEST(RouterTest, TellsUnknownPathsFromWrongMethods) {
   Router r;
   r.Add(Verb::get, "/api/v1/photos/{id}", Noop());

@@ -49,9 +49,12 @@ Status BodyReadError(const beast::error_code& ec, uint64_t limit) {
 
 // Reads the body announced by the parsed header `header_parser` into
 // `request`: in memory when small and of known length, else to a spool file.
+// When the read fails and `keep_broken` is set, what arrived stays in
+// `request` as its body.
 asio::awaitable<Status> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                  beast_http::request_parser<beast_http::empty_body>&& header_parser,
-                                 uint64_t limit, const ServerOptions& options, Request& request) {
+                                 uint64_t limit, const ServerOptions& options, bool keep_broken,
+                                 Request& request) {
   beast::error_code ec;
   boost::optional<uint64_t> length = header_parser.content_length();
   if (length && *length <= options.memory_body_threshold) {
@@ -60,11 +63,13 @@ asio::awaitable<Status> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& 
     while (!parser.is_done()) {
       stream.expires_after(options.body_idle_timeout);
       co_await beast_http::async_read_some(stream, buffer, parser, kRedirect(ec));
-      if (ec) co_return BodyReadError(ec, limit);
+      if (ec) break;
     }
-    request.body = std::move(parser.get().body());
-    request.body_size = request.body.size();
-    co_return Status::Ok();
+    if (!ec || keep_broken) {
+      request.body = std::move(parser.get().body());
+      request.body_size = request.body.size();
+    }
+    co_return ec ? BodyReadError(ec, limit) : Status::Ok();
   }
 
   auto spool = std::make_shared<SpoolFile>(options.spool_dir / ("body-" + NewId() + ".part"));
@@ -75,14 +80,16 @@ asio::awaitable<Status> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& 
   while (!parser.is_done()) {
     stream.expires_after(options.body_idle_timeout);
     co_await beast_http::async_read_some(stream, buffer, parser, kRedirect(ec));
-    if (ec) co_return BodyReadError(ec, limit);
+    if (ec) break;
   }
-  // body().size() is the size the file had when opened (0): ask the file.
-  beast::error_code size_ec;
-  request.body_size = parser.get().body().file().size(size_ec);  // only counted: 0 on error
-  parser.get().body().close();
-  request.body_file = std::move(spool);
-  co_return Status::Ok();
+  if (!ec || keep_broken) {
+    // body().size() is the size the file had when opened (0): ask the file.
+    beast::error_code size_ec;
+    request.body_size = parser.get().body().file().size(size_ec);  // only counted: 0 on error
+    parser.get().body().close();
+    request.body_file = std::move(spool);
+  }
+  co_return ec ? BodyReadError(ec, limit) : Status::Ok();
 }
 
 // The status line and header fields of `msg`, ending with the blank line.
@@ -93,7 +100,8 @@ std::string SerializeHeader(const beast_http::response<beast_http::string_body>&
   char code[8];
   auto [end, ec] = std::to_chars(code, code + sizeof code, msg.result_int());
   out.append(code, end).push_back(' ');
-  out.append(beast_http::obsolete_reason(msg.result())).append("\r\n");
+  // The reason a handler set (460 "Checksum Mismatch"), else the standard one.
+  out.append(msg.reason()).append("\r\n");
   for (const auto& field : msg) {
     out.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
   }
@@ -306,7 +314,13 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
       boost::optional<uint64_t> length = header_parser.content_length();
 
       Status body_status;
-      if (!target_ok) {
+      if (target_ok && match.route != nullptr && match.route->options.admit) {
+        request.path_params = match.params;
+        body_status = co_await match.route->options.admit(request);
+      }
+      if (!body_status.ok()) {
+        // Refused on its headers: the body stays unread (the answer closes).
+      } else if (!target_ok) {
         body_status = Status(ErrorCode::kInvalidArgument, "bad target", "Malformed request path");
       } else if (length && *length > limit) {
         // Refuse before reading a byte of it; the unread body forces a close.
@@ -319,8 +333,9 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
           co_await asio::async_write(stream, asio::buffer(kContinue), kRedirect(ec));
           if (ec) break;
         }
-        body_status =
-            co_await ReadBody(stream, buffer, std::move(header_parser), limit, options_, request);
+        const bool keep_broken = match.route != nullptr && match.route->options.accept_broken_body;
+        body_status = co_await ReadBody(stream, buffer, std::move(header_parser), limit, options_,
+                                        keep_broken, request);
         if (body_status.code() == ErrorCode::kTimeout ||
             body_status.code() == ErrorCode::kIoError) {
           LogInfo("request body not received",
@@ -328,7 +343,21 @@ asio::awaitable<void> Server::Session(std::shared_ptr<Connection> conn) {
           answer = false;
         }
       }
-      if (!answer) break;
+      if (!answer) {
+        if (match.route != nullptr && match.route->options.accept_broken_body &&
+            request.body_size > 0) {
+          // Nobody will read the answer; the handler keeps what arrived.
+          request.body_complete = false;
+          request.path_params = match.params;
+          Response ignored = co_await Dispatch(request, match);
+          LogInfo("broken-off request body handed to its route",
+                  {{"request_id", request.request_id},
+                   {"route", route_name},
+                   {"bytes", request.body_size},
+                   {"status", static_cast<int>(ignored.msg.result_int())}});
+        }
+        break;
+      }
       if (!body_status.ok()) {
         response = ProblemResponse(body_status, request);
         if (has_body) keep_alive = false;  // the rest of the body is unread

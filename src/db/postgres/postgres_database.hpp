@@ -9,6 +9,7 @@
 //   std::unique_ptr<UserStore> users = NewPostgresUserStore(*db);
 //   std::unique_ptr<AlbumStore> albums = NewPostgresAlbumStore(*db);
 //   std::unique_ptr<ShareStore> shares = NewPostgresShareStore(*db);
+//   std::unique_ptr<UploadStore> uploads = NewPostgresUploadStore(*db);
 //
 // Each store shares ownership of the handle, so they may be destroyed in any
 // order.
@@ -25,6 +26,7 @@
 #include "db/postgres/postgres_metadata_store.hpp"  // PostgresOptions
 #include "db/share_store.hpp"
 #include "db/user_store.hpp"
+#include "db/upload_store.hpp"
 
 namespace gallery::db {
 
@@ -71,5 +73,6 @@ std::unique_ptr<MetadataStore> NewPostgresMetadataStore(std::shared_ptr<Postgres
 std::unique_ptr<UserStore> NewPostgresUserStore(std::shared_ptr<PostgresDatabase> db);
 std::unique_ptr<AlbumStore> NewPostgresAlbumStore(std::shared_ptr<PostgresDatabase> db);
 std::unique_ptr<ShareStore> NewPostgresShareStore(std::shared_ptr<PostgresDatabase> db);
+std::unique_ptr<UploadStore> NewPostgresUploadStore(std::shared_ptr<PostgresDatabase> db);
 
 }  // namespace gallery::db

@@ -9,6 +9,7 @@
 //   std::unique_ptr<UserStore> users = NewSqliteUserStore(*db);
 //   std::unique_ptr<AlbumStore> albums = NewSqliteAlbumStore(*db);
 //   std::unique_ptr<ShareStore> shares = NewSqliteShareStore(*db);
+//   std::unique_ptr<UploadStore> uploads = NewSqliteUploadStore(*db);
 //
 // Each store shares ownership of the handle, so they may be destroyed in any
 // order.
@@ -25,6 +26,7 @@
 #include "db/metadata_store.hpp"
 #include "db/share_store.hpp"
 #include "db/sqlite/sqlite_connection.hpp"
+#include "db/upload_store.hpp"
 #include "db/user_store.hpp"
 
 namespace gallery::db {
@@ -96,5 +98,6 @@ std::unique_ptr<MetadataStore> NewSqliteMetadataStore(std::shared_ptr<SqliteData
 std::unique_ptr<UserStore> NewSqliteUserStore(std::shared_ptr<SqliteDatabase> db);
 std::unique_ptr<AlbumStore> NewSqliteAlbumStore(std::shared_ptr<SqliteDatabase> db);
 std::unique_ptr<ShareStore> NewSqliteShareStore(std::shared_ptr<SqliteDatabase> db);
+std::unique_ptr<UploadStore> NewSqliteUploadStore(std::shared_ptr<SqliteDatabase> db);
 
 }  // namespace gallery::db

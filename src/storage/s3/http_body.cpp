@@ -58,6 +58,36 @@ Result<size_t> FileRangeBody::Read(char* buffer, size_t capacity) {
   return static_cast<size_t>(n);
 }
 
+Status ConcatBody::Rewind() {
+  in_second_ = false;
+  GALLERY_RETURN_IF_ERROR(first_.Rewind());
+  return second_.Rewind();
+}
+
+Result<size_t> ConcatBody::Read(char* buffer, size_t capacity) {
+  if (!in_second_) {
+    Result<size_t> n = first_.Read(buffer, capacity);
+    if (!n.ok() || *n > 0 || capacity == 0) return n;
+    in_second_ = true;
+  }
+  return second_.Read(buffer, capacity);
+}
+
+Result<std::string> Sha256HexOfBody(HttpBody& body) {
+  GALLERY_RETURN_IF_ERROR(body.Rewind());
+  Sha256 hash;
+  std::vector<char> buffer(256 * 1024);
+  for (;;) {
+    Result<size_t> n = body.Read(buffer.data(), buffer.size());
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    hash.Update(std::string_view(buffer.data(), *n));
+  }
+  GALLERY_RETURN_IF_ERROR(body.Rewind());
+  const Sha256Digest digest = hash.Finish();
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
+
 Result<std::string> Sha256HexOfFileRange(const std::filesystem::path& path, uint64_t offset,
                                          uint64_t length) {
   FileRangeBody body(path, offset, length);

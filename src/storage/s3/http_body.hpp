@@ -63,6 +63,25 @@ class FileRangeBody final : public HttpBody {
   uint64_t position_ = 0;
 };
 
+// One body after another (e.g. bytes kept from an earlier request, then a
+// range of a file). Both must outlive this body.
+class ConcatBody final : public HttpBody {
+ public:
+  ConcatBody(HttpBody& first, HttpBody& second) : first_(first), second_(second) {}
+  uint64_t size() const override { return first_.size() + second_.size(); }
+  Status Rewind() override;
+  Result<size_t> Read(char* buffer, size_t capacity) override;
+
+ private:
+  HttpBody& first_;
+  HttpBody& second_;
+  bool in_second_ = false;
+};
+
+// Hex SHA-256 of every byte of `body`, read from its start in pieces; the
+// body is rewound before and after.
+Result<std::string> Sha256HexOfBody(HttpBody& body);
+
 // Hex SHA-256 of `length` bytes of `path` from `offset`, read in pieces.
 Result<std::string> Sha256HexOfFileRange(const std::filesystem::path& path, uint64_t offset,
                                          uint64_t length);

@@ -4,10 +4,10 @@
 #include <limits>
 
 #include "common/crypto.hpp"
-#include "storage/s3/credentials_chain.hpp"
 #include "storage/s3/http_body.hpp"
 #include "storage/s3/multipart_upload.hpp"
 #include "storage/s3/s3_client.hpp"
+#include "storage/s3/s3_client_factory.hpp"
 
 namespace gallery::storage::s3 {
 namespace {
@@ -176,35 +176,9 @@ class S3BlobStore final : public BlobStore {
 }  // namespace
 
 Result<std::unique_ptr<BlobStore>> NewS3BlobStore(const S3Options& options) {
-  GALLERY_RETURN_IF_ERROR(ValidateS3Options(options));
-  S3ClientConfig config;
-  if (options.endpoint.empty()) {
-    config.endpoint = AwsS3Endpoint(options.region);
-  } else {
-    Result<S3Endpoint> endpoint = ParseS3Endpoint(options.endpoint);
-    if (!endpoint.ok()) return endpoint.status();
-    config.endpoint = std::move(endpoint).value();
-  }
-  config.bucket = options.bucket;
-  config.force_path_style = options.force_path_style;
-  config.region = options.region;
-  config.retry = {options.max_attempts, options.retry_base_delay, options.retry_max_delay,
-                  options.operation_timeout};
-  config.timeouts = {options.connect_timeout, options.request_timeout};
-  config.sse = options.sse;
-  config.kms_key_id = options.kms_key_id;
-
-  std::shared_ptr<CredentialsProvider> credentials = options.credentials;
-  if (!credentials) {
-    DefaultCredentialsOptions defaults;
-    defaults.region = options.region;
-    credentials = NewDefaultCredentialsProvider(defaults);
-  }
-  CurlHttpClientOptions http;
-  http.ca_file = options.ca_file;
-  auto client = std::make_unique<S3Client>(std::move(config), std::move(credentials),
-                                           std::shared_ptr<HttpClient>(NewCurlHttpClient(http)));
-  return std::unique_ptr<BlobStore>(new S3BlobStore(options, std::move(client)));
+  Result<std::unique_ptr<S3Client>> client = NewS3ClientFromOptions(options);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<BlobStore>(new S3BlobStore(options, std::move(client).value()));
 }
 
 }  // namespace gallery::storage::s3
