@@ -7,11 +7,18 @@ so no instance keeps an upload's bytes between requests. The finished
 upload is the photo; nothing is left under uploads/. An abandoned upload is
 removed by the sweep: its tail deleted, its multipart upload aborted.
 
+The callers sign in for real: the uploader and another user are made by
+the first admin, each with an API token made on one instance and honoured
+by the other (tokens live in the shared database). The upload and its
+photo are the uploader's alone through either instance, and a chunk from a
+caller who is not signed in writes nothing to S3.
+
 (tests/tus drives uploads with tus-js-client; this module checks S3.)
 """
 
 import base64
 import hashlib
+import os
 import socket
 import time
 import unittest
@@ -47,13 +54,27 @@ class TusCloudTest(unittest.TestCase):
     def setUp(self):
         self.servers = [start_gallery(self, gallery_env(self.moto, self.postgres))
                         for _ in range(2)]
-        # A user row (there is no sign-in API yet): the caller of the calls.
-        self.user = "tus-cloud-" + hashlib.sha1(str(time.monotonic_ns()).encode()).hexdigest()[:10]
-        self.postgres.query("INSERT INTO users (id, email, password_hash, role, created_at_ms) "
-                            f"VALUES ('{self.user}', '{self.user}@example.com', 'x', 'user', 0)")
+        # Real users (the database outlives each test: fresh addresses),
+        # each signed in on a different instance.
+        tag = os.urandom(4).hex()
+        self.uploader = self.servers[0].user_client(f"uploader-{tag}@example.com")
+        self.other = self.servers[1].user_client(f"other-{tag}@example.com")
 
     def headers(self, **extra):
-        return {**TUS, "X-Gallery-User": self.user, **extra}
+        """tus headers with the uploader's credentials."""
+        return {**TUS, **self.uploader.auth_headers(), **extra}
+
+    def assert_not_found_for_strangers(self, location):
+        """The other user and the admin, through both instances: the
+        upload answers 404 on HEAD, PATCH and DELETE."""
+        for server in self.servers:
+            for stranger in (self.other.auth_headers(), server.auth_headers()):
+                for method in ("HEAD", "PATCH", "DELETE"):
+                    resp = requests.request(
+                        method, server.url(location), data=b"x" if method == "PATCH" else None,
+                        timeout=30, headers={**TUS, **stranger, "Upload-Offset": "0",
+                                             "Content-Type": "application/offset+octet-stream"})
+                    self.assertEqual(resp.status_code, 404, f"{method}: {resp.text}")
 
     def staged(self, upload_id):
         """What S3 holds for the upload: objects (name -> size) and the part
@@ -98,6 +119,17 @@ class TusCloudTest(unittest.TestCase):
         self.assertRegex(list(objects)[0], r"^tail-")
         self.assertEqual(parts, [])
 
+        # Strangers get 404 through either instance; nobody gets 401 on a
+        # chunk, refused on its headers: S3 holds what it held.
+        self.assert_not_found_for_strangers(location)
+        for server in (a, b):
+            resp = requests.patch(server.url(location), data=data[3 * MIB:3 * MIB + 1000],
+                                  timeout=60, headers={
+                                      **TUS, "Upload-Offset": str(3 * MIB),
+                                      "Content-Type": "application/offset+octet-stream"})
+            self.assertEqual(resp.status_code, 401, resp.text)
+        self.assertEqual(self.staged(upload_id), (objects, parts))
+
         # 6 MiB through B: B reads A's tail back; one 8 MiB part, 1 MiB tail.
         self.assertEqual(self.offset(b, location), 3 * MIB)
         self.assertEqual(self.patch(b, location, 3 * MIB, data[3 * MIB:9 * MIB]).status_code, 204)
@@ -107,7 +139,7 @@ class TusCloudTest(unittest.TestCase):
 
         # A PATCH to A that breaks off after 2 of its 5 MiB: those are kept.
         head = (f"PATCH {location} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
-                f"X-Gallery-User: {self.user}\r\nUpload-Offset: {9 * MIB}\r\n"
+                f"Authorization: Bearer {self.uploader.token}\r\nUpload-Offset: {9 * MIB}\r\n"
                 f"Content-Type: application/offset+octet-stream\r\nContent-Length: {5 * MIB}\r\n\r\n")
         with socket.create_connection(("127.0.0.1", a.port), timeout=30) as sock:
             sock.sendall(head.encode() + data[9 * MIB:11 * MIB])
@@ -124,15 +156,26 @@ class TusCloudTest(unittest.TestCase):
         self.assertEqual(resp.status_code, 204, resp.text)
         photo_id = resp.headers["X-Photo-Id"]
         self.assertEqual(resp.headers["X-Photo-Duplicate"], "false")
-        photo = requests.get(a.url(f"/api/v1/photos/{photo_id}"), timeout=30).json()
+        resp = requests.get(a.url(f"/api/v1/photos/{photo_id}"), timeout=30,
+                            headers=self.uploader.auth_headers())
+        self.assertEqual(resp.status_code, 200, resp.text)
+        photo = resp.json()
         self.assertEqual(photo["sha256"], sha256(data))
         self.assertEqual(photo["bytes"], len(data))
+        # The uploader's photo: another user and the admin, on either
+        # instance, see no such photo.
+        for server in (a, b):
+            for stranger in (self.other.auth_headers(), server.auth_headers()):
+                resp = requests.get(server.url(f"/api/v1/photos/{photo_id}"), headers=stranger,
+                                    timeout=30)
+                self.assertEqual(resp.status_code, 404, resp.text)
         stored = self.moto.client().get_object(Bucket=BUCKET,
                                                Key=f"{PREFIX}photos/{photo_id}/original")
         self.assertEqual(hashlib.sha256(stored["Body"].read()).hexdigest(), sha256(data))
         self.assertEqual(self.staged(upload_id), ({}, []))
         resp = requests.head(a.url(location), headers=self.headers(), timeout=30)
         self.assertEqual(resp.headers["X-Photo-Id"], photo_id)
+        self.assert_not_found_for_strangers(location)
 
     def test_an_abandoned_upload_is_swept_from_s3(self):
         sweeper = start_gallery(self, gallery_env(

@@ -11,6 +11,7 @@ Share pages and their pictures are then checked for leaked metadata with the
 camera-exif/gps/ pictures: no GPS, file name, owner, or EXIF unless shown.
 """
 
+import socket
 import time
 import unittest
 
@@ -18,9 +19,10 @@ import requests
 
 import images
 from gallery_server import (ADMIN_EMAIL, ADMIN_PASSWORD, GalleryTestCase, assert_problem,
-                            read_testdata)
+                            read_raw_response, read_testdata)
 
 TIMEOUT = 60
+TUS = {"Tus-Resumable": "1.0.0"}
 
 GPS_FILES = ["camera-exif/gps/DSCN0010.jpg", "camera-exif/gps/DSCN0021.jpg"]
 
@@ -102,11 +104,16 @@ class AuthorizationMatrixTest(GalleryTestCase):
         cls.their_share = cls.other.json("POST", "/api/v1/shares", 201,
                                          {"photo_id": cls.theirs["id"]})
         cls.their_token_id = cls.other.json("GET", "/api/v1/tokens", 200)["tokens"][0]["id"]
+        resp = cls.owner.request("POST", "/api/v1/uploads",
+                                 headers={**TUS, "Upload-Length": "100"})
+        if resp.status_code != 201:
+            raise AssertionError(f"creating an upload: {resp.status_code} {resp.text}")
+        cls.upload_path = resp.headers["Location"]
         time.sleep(4.0)  # let the expiring link die
 
-    def check(self, caller_name, method, path, expected, body=None):
+    def check(self, caller_name, method, path, expected, body=None, **kwargs):
         caller = getattr(self, caller_name)
-        resp = caller.request(method, path, json=body)
+        resp = caller.request(method, path, json=body, **kwargs)
         with self.subTest(caller=caller_name, method=method, path=path):
             self.assertEqual(resp.status_code, expected, resp.text[:300])
             if expected >= 400:
@@ -141,6 +148,85 @@ class AuthorizationMatrixTest(GalleryTestCase):
         for method, path, body, *expected in routes:
             for name, status in zip(("nobody", "owner", "other", "admin"), expected):
                 self.check(name, method, path, status, body)
+
+    def test_upload_routes_against_every_caller(self):
+        """Resumable uploads (tus): nobody gets 401, another user and the
+        admin get 404 for the owner's upload (as for an unknown id), and
+        their attempts leave it as it was. In an order that changes the
+        upload only through the owner."""
+        u = self.upload_path
+        chunk = {**TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+        # Discovery (OPTIONS) names only the server's capabilities: open to all.
+        for name in ("nobody", "owner", "other", "admin"):
+            self.check(name, "OPTIONS", "/api/v1/uploads", 204)
+        for name, status in (("nobody", 401), ("owner", 201), ("other", 201), ("admin", 201)):
+            self.check(name, "POST", "/api/v1/uploads", status,
+                       headers={**TUS, "Upload-Length": "10"})
+        steps = [
+            ("HEAD", None, {}, 401, 200, 404, 404),
+            ("PATCH", b"p", chunk, 401, None, 404, 404),
+            ("POST", b"p", {**chunk, "X-HTTP-Method-Override": "PATCH"}, 401, None, 404, 404),
+            ("POST", None, {**TUS, "X-HTTP-Method-Override": "HEAD"}, 401, 200, 404, 404),
+            ("DELETE", None, {}, 401, None, 404, 404),
+            ("POST", None, {**TUS, "X-HTTP-Method-Override": "DELETE"}, 401, None, 404, 404),
+        ]
+        for method, data, headers, *expected in steps:
+            for name, status in zip(("nobody", "owner", "other", "admin"), expected):
+                if status is not None:
+                    self.check(name, method, u, status, data=data, headers={**TUS, **headers})
+            head = self.check("owner", "HEAD", u, 200, headers=TUS)
+            self.assertEqual(head.headers["Upload-Offset"], "0", "nobody else changed it")
+        # Now the owner: a chunk, then the termination.
+        resp = self.check("owner", "PATCH", u, 204, data=b"p", headers=chunk)
+        self.assertEqual(resp.headers["Upload-Offset"], "1")
+        self.check("other", "DELETE", u, 404, headers=TUS)
+        self.check("owner", "DELETE", u, 204, headers=TUS)
+        for name, status in (("nobody", 401), ("owner", 404), ("other", 404), ("admin", 404)):
+            self.check(name, "HEAD", u, status, headers=TUS)
+
+    def test_a_stranger_s_body_is_refused_before_it_is_read(self):
+        """A 3 MB body announced with Expect: 100-continue by a caller who is
+        not signed in: refused on the headers (no "100 Continue"), the
+        connection closed, nothing spooled, for the multipart upload and for
+        a tus chunk."""
+        session = requests.post(self.server.url("/api/v1/auth/login"), timeout=TIMEOUT,
+                                json={"email": "owner@example.com",
+                                      "password": "owner-password-1234"})
+        self.assertEqual(session.status_code, 200, session.text)
+        cookie = f"Cookie: gallery_session={session.cookies['gallery_session']}\r\n"
+        upload = self.owner.request("POST", "/api/v1/uploads",
+                                    headers={**TUS, "Upload-Length": "4000000"})
+        self.assertEqual(upload.status_code, 201, upload.text)
+        targets = [
+            ("POST /api/v1/photos",
+             "Content-Type: multipart/form-data; boundary=gallery-test-boundary\r\n"),
+            (f"PATCH {upload.headers['Location']}",
+             "Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+             "Content-Type: application/offset+octet-stream\r\n"),
+        ]
+        strangers = [("", 401, "/errors/unauthenticated"),
+                     ("Authorization: Bearer not-a-real-token\r\n", 401,
+                      "/errors/unauthenticated"),
+                     (cookie, 403, "/errors/csrf-token-invalid")]  # a session without CSRF
+        for request_line, headers in targets:
+            for credentials, status, kind in strangers:
+                with self.subTest(request=request_line, credentials=credentials[:14]):
+                    head = (f"{request_line} HTTP/1.1\r\nHost: x\r\n{headers}{credentials}"
+                            "Content-Length: 3000000\r\nExpect: 100-continue\r\n\r\n")
+                    with socket.create_connection(("127.0.0.1", self.server.port),
+                                                  timeout=TIMEOUT) as sock:
+                        sock.sendall(head.encode())
+                        resp = read_raw_response(sock)
+                        self.assertEqual(resp.status_code, status,
+                                         f"answered before the body, no 100 Continue: "
+                                         f"{resp.text}")
+                        self.assertEqual(resp.json()["type"], kind)
+                        self.assertEqual(resp.headers.get("connection"), "close")
+                        sock.settimeout(10)
+                        self.assertEqual(sock.recv(1), b"", "the server closes the connection")
+                    self.assertEqual(self.server.spool_files(), [])
+        head = self.owner.request("HEAD", upload.headers["Location"], headers=TUS)
+        self.assertEqual(head.headers["Upload-Offset"], "0")
 
     def test_listings_hold_only_the_callers_own_things(self):
         mine = {x["id"] for x in self.owner.json("GET", "/api/v1/photos", 200)["photos"]}

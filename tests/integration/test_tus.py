@@ -1,53 +1,64 @@
 """Resumable uploads (tus 1.0.0) at the protocol level: the headers and
 status codes of every call, bad requests, a request body that breaks off
 (its bytes are kept), the method override, and expiry with the sweep.
+Callers sign in for real (a user's own API token, or a cookie session
+with its CSRF token); an upload and the photo it becomes belong to the
+uploader alone, a caller who is not signed in is refused on the headers
+before a byte of the body is read, and a quota refuses a file at creation.
 (tests/tus drives the same endpoint with tus-js-client.)"""
 
 import base64
 import hashlib
 import socket
-import sqlite3
 import time
 import unittest
 
 import requests
 
-from gallery_server import REQUEST_TIMEOUT, GalleryTestCase, assert_problem, read_testdata
+from gallery_server import (REQUEST_TIMEOUT, USER_PASSWORD, GalleryTestCase, assert_problem,
+                            read_raw_response, read_testdata)
 
 TUS = {"Tus-Resumable": "1.0.0"}
 SMALL = "exif-orientation/Landscape_6.jpg"
 LARGE = "large/ianare_42_IndexError_OlympusE-P3_4032x3024.jpg"
 
 
-def add_user(server):
-    """A user row in the server's SQLite file (there is no sign-in API yet);
-    returns its id, which the tests send as the caller."""
-    user_id = "tus-it-" + hashlib.sha1(str(time.monotonic_ns()).encode()).hexdigest()[:12]
-    with sqlite3.connect(server.data_dir / "gallery.db", timeout=10) as db:
-        db.execute("INSERT INTO users (id, email, password_hash, role, created_at_ms) "
-                   "VALUES (?, ?, 'x', 'user', 0)", (user_id, user_id + "@example.com"))
-    return user_id
-
-
 def metadata(filename):
     return "filename " + base64.b64encode(filename.encode()).decode()
 
 
+def expect_continue(port, head):
+    """Sends a request's header block with `Expect: 100-continue` and none of
+    its body; returns the first response (a 100 Continue included)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(head.encode())
+        return read_raw_response(sock)
+
+
 class TusServerTestCase(GalleryTestCase):
-    """A server and a user; helpers for the tus calls."""
+    """A server, an uploader and another user (each with their own API
+    token, made by signing in); helpers for the uploader's tus calls."""
 
     server_args = ()
 
     @classmethod
     def setUpClass(cls):
         cls.server = cls.start_server(extra_args=list(cls.server_args))
-        cls.user = add_user(cls.server)
+        cls.owner = cls.server.user_client("uploader@example.com")
+        cls.other = cls.server.user_client("other@example.com")
 
     def headers(self, **extra):
-        return {**TUS, "X-Gallery-User": self.user, **extra}
+        """tus headers with the uploader's credentials."""
+        return {**TUS, **self.owner.auth_headers(), **extra}
+
+    def post(self, path, **kwargs):
+        """A POST with only the headers given (server.post would add the
+        admin's token)."""
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return requests.post(self.server.url(path), **kwargs)
 
     def create(self, length, filename="picture.jpg"):
-        resp = self.server.post("/api/v1/uploads", headers=self.headers(
+        resp = self.post("/api/v1/uploads", headers=self.headers(
             **{"Upload-Length": str(length), "Upload-Metadata": metadata(filename)}))
         self.assertEqual(resp.status_code, 201, resp.text)
         return resp.headers["Location"]
@@ -83,7 +94,7 @@ class TusProtocolTest(TusServerTestCase):
 
     def test_a_whole_upload_becomes_a_photo(self):
         jpeg = read_testdata(SMALL)
-        resp = self.server.post("/api/v1/uploads", headers=self.headers(
+        resp = self.post("/api/v1/uploads", headers=self.headers(
             **{"Upload-Length": str(len(jpeg)), "Upload-Metadata": metadata("Landscape 6.jpg")}))
         self.assertEqual(resp.status_code, 201)
         self.assertEqual(resp.headers["Tus-Resumable"], "1.0.0")
@@ -110,35 +121,170 @@ class TusProtocolTest(TusServerTestCase):
         photo_id = last.headers["X-Photo-Id"]
         self.assertIn(last.headers["X-Photo-Duplicate"], ("true", "false"))
 
-        photo = self.server.get(f"/api/v1/photos/{photo_id}").json()
+        resp = self.owner.get(f"/api/v1/photos/{photo_id}")
+        self.assertEqual(resp.status_code, 200, resp.text)
+        photo = resp.json()
         self.assertEqual(photo["sha256"], hashlib.sha256(jpeg).hexdigest())
         self.assertEqual(photo["filename"], "Landscape 6.jpg")
         # As the multipart route makes it: the same bytes there are the same photo.
-        again = self.server.upload_one("again.jpg", jpeg)
+        again = self.owner.upload_one("again.jpg", jpeg)
         self.assertEqual(again["id"], photo_id)
         self.assertTrue(again["duplicate"])
         self.assertEqual(self.head(location).headers["X-Photo-Id"], photo_id)
+        # The photo is the uploader's: another user and the admin see no such photo.
+        listed = [p["id"] for p in self.owner.get("/api/v1/photos").json()["photos"]]
+        self.assertIn(photo_id, listed)
+        for stranger in (self.other, self.server.admin()):
+            for suffix in ("", "/original", "/thumb"):
+                assert_problem(self, stranger.get(f"/api/v1/photos/{photo_id}{suffix}"), 404,
+                               "/not-found")
+            self.assertNotIn(photo_id, [p["id"] for p in
+                                        stranger.get("/api/v1/photos").json()["photos"]])
 
     def test_requests_without_the_protocol_version_get_412(self):
         for version in (None, "0.2.2"):
-            headers = {"X-Gallery-User": self.user, "Upload-Length": "10"}
+            headers = {**self.owner.auth_headers(), "Upload-Length": "10"}
             if version:
                 headers["Tus-Resumable"] = version
-            resp = self.server.post("/api/v1/uploads", headers=headers)
+            resp = self.post("/api/v1/uploads", headers=headers)
             assert_problem(self, resp, 412, "/precondition-failed")
             self.assertEqual(resp.headers["Tus-Version"], "1.0.0")
             self.assertEqual(resp.headers["Tus-Resumable"], "1.0.0")
 
     def test_a_caller_is_required(self):
-        resp = self.server.post("/api/v1/uploads", headers={**TUS, "Upload-Length": "10"})
+        """No credentials, a wrong token, or the old self-named caller header
+        (even with a real user's id): 401 on every method, nothing made."""
+        location = self.create(10)
+        anonymous = [{}, {"Authorization": "Bearer not-a-real-token"},
+                     {"X-Gallery-User": self.owner.user["id"]}]
+        for credentials in anonymous:
+            with self.subTest(credentials=list(credentials)):
+                resp = self.post("/api/v1/uploads", headers={
+                    **TUS, **credentials, "Upload-Length": "10",
+                    "Upload-Metadata": metadata("anonymous.jpg")})
+                assert_problem(self, resp, 401, "/unauthenticated")
+                self.assertNotIn("Location", resp.headers)
+                for method in ("HEAD", "DELETE"):
+                    resp = requests.request(method, self.server.url(location),
+                                            headers={**TUS, **credentials},
+                                            timeout=REQUEST_TIMEOUT)
+                    self.assertEqual(resp.status_code, 401, method)
+        self.assertEqual(self.offset(location), 0, "the upload is still there")
+
+    def test_a_cookie_session_works_with_its_csrf_token_only(self):
+        """The web UI's way: the session cookie, and X-CSRF-Token on every
+        change; without the token a change is 403 and writes nothing."""
+        session = self.server.login("uploader@example.com", USER_PASSWORD)
+        cookie_only = {**TUS, **session.auth_headers()}
+        with_csrf = {**cookie_only, "X-CSRF-Token": session.csrf_token}
+        resp = self.post("/api/v1/uploads", headers={**cookie_only, "Upload-Length": "100"})
+        assert_problem(self, resp, 403, "/csrf-token-invalid")
+        resp = self.post("/api/v1/uploads", headers={**with_csrf, "Upload-Length": "100"})
+        self.assertEqual(resp.status_code, 201, resp.text)
+        location = resp.headers["Location"]
+        # Reads need no CSRF token; the upload is the same user's through a token too.
+        resp = requests.head(self.server.url(location), headers=cookie_only,
+                             timeout=REQUEST_TIMEOUT)
+        self.assertEqual(resp.status_code, 200)
+        self.assertEqual(self.offset(location), 0)
+        chunk = {"Content-Type": "application/offset+octet-stream", "Upload-Offset": "0"}
+        resp = requests.patch(self.server.url(location), data=b"c" * 20,
+                              headers={**cookie_only, **chunk}, timeout=REQUEST_TIMEOUT)
+        assert_problem(self, resp, 403, "/csrf-token-invalid")
+        self.assertEqual(self.offset(location), 0)
+        resp = requests.patch(self.server.url(location), data=b"c" * 20,
+                              headers={**with_csrf, **chunk}, timeout=REQUEST_TIMEOUT)
+        self.assertEqual(resp.status_code, 204, resp.text)
+        self.assertEqual(self.offset(location), 20)
+        resp = requests.delete(self.server.url(location), headers=cookie_only,
+                               timeout=REQUEST_TIMEOUT)
+        assert_problem(self, resp, 403, "/csrf-token-invalid")
+        resp = requests.delete(self.server.url(location), headers=with_csrf,
+                               timeout=REQUEST_TIMEOUT)
+        self.assertEqual(resp.status_code, 204)
+        self.assertEqual(self.head(location).status_code, 404)
+
+    def test_a_stranger_s_body_is_refused_unread_and_writes_nothing(self):
+        """Bytes for an upload from a caller who is not signed in (none, a
+        wrong token, a session without its CSRF token): refused on the
+        headers; the offset, the staged file and the spool stay as they were."""
+        location = self.create(4 << 20)
+        self.assertEqual(self.patch(location, 0, b"a" * 10).status_code, 204)
+        staged = self.server.data_dir / "uploads" / location.rsplit("/", 1)[1]
+        staged_size = staged.stat().st_size
+        session = self.server.login("uploader@example.com", USER_PASSWORD)
+        chunk = {**TUS, "Content-Type": "application/offset+octet-stream", "Upload-Offset": "10"}
+        refusals = [({}, 401, "/unauthenticated"),
+                    ({"Authorization": "Bearer not-a-real-token"}, 401, "/unauthenticated"),
+                    ({"X-Gallery-User": self.owner.user["id"]}, 401, "/unauthenticated"),
+                    (session.auth_headers(), 403, "/csrf-token-invalid")]
+        for credentials, status, kind in refusals:
+            with self.subTest(credentials=list(credentials)):
+                resp = requests.patch(self.server.url(location), data=b"b" * 50,
+                                      headers={**chunk, **credentials}, timeout=REQUEST_TIMEOUT)
+                assert_problem(self, resp, status, kind)
+                # tus core's method override is the same PATCH.
+                resp = self.post(location, data=b"b" * 50, headers={
+                    **chunk, **credentials, "X-HTTP-Method-Override": "PATCH"})
+                assert_problem(self, resp, status, kind)
+                # 3 MB announced with Expect: 100-continue: no "go on", no byte read.
+                head = (f"PATCH {location} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
+                        "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 10\r\n"
+                        + "".join(f"{k}: {v}\r\n" for k, v in credentials.items())
+                        + "Content-Length: 3000000\r\nExpect: 100-continue\r\n\r\n")
+                resp = expect_continue(self.server.port, head)
+                self.assertEqual(resp.status_code, status, "refused without 100 Continue")
+                self.assertTrue(resp.json()["type"].endswith(kind), resp.text)
+                self.assertEqual(self.offset(location), 10)
+                self.assertEqual(staged.stat().st_size, staged_size)
+                self.assertEqual(self.server.spool_files(), [])
+        # A creation with a body from nobody: refused, nothing made.
+        resp = self.post("/api/v1/uploads", data=b"x" * 100, headers={
+            **TUS, "Upload-Length": "100", "Content-Type": "application/offset+octet-stream"})
         assert_problem(self, resp, 401, "/unauthenticated")
-        resp = self.server.post("/api/v1/uploads", headers={
-            **TUS, "Upload-Length": "10", "X-Gallery-User": "no-such-user"})
+        self.assertEqual(self.server.spool_files(), [])
+        # The owner goes on from where they were.
+        self.assertEqual(self.patch(location, 10, b"c" * 5).status_code, 204)
+        self.assertEqual(self.offset(location), 15)
+
+    def test_a_stranger_s_creation_body_is_refused_unread(self):
+        """POST /api/v1/uploads from nobody with a body (more than a memory
+        buffer's worth) announced with Expect: 100-continue: 401 on the
+        headers, no "100 Continue", no spool file."""
+        head = ("POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
+                "Upload-Length: 500000\r\nContent-Type: application/offset+octet-stream\r\n"
+                "Content-Length: 500000\r\nExpect: 100-continue\r\n\r\n")
+        resp = expect_continue(self.server.port, head)
         assert_problem(self, resp, 401, "/unauthenticated")
+        self.assertEqual(self.server.spool_files(), [])
+
+    def test_an_upload_over_the_quota_is_refused_at_creation(self):
+        jpeg = read_testdata(SMALL)
+        quota = len(jpeg) + 1000
+        limited = self.server.user_client("limited@example.com", quota_bytes=quota)
+        headers = {**TUS, **limited.auth_headers()}
+        resp = self.post("/api/v1/uploads", headers={**headers, "Upload-Length": str(quota + 1)})
+        body = assert_problem(self, resp, 413, "/errors/quota-exceeded")
+        self.assertIn("quota", body["detail"])
+        self.assertNotIn("Location", resp.headers)
+        # Up to the quota is fine; the photo it makes counts against it.
+        resp = self.post("/api/v1/uploads", headers={**headers, "Upload-Length": str(len(jpeg))})
+        self.assertEqual(resp.status_code, 201, resp.text)
+        location = resp.headers["Location"]
+        resp = requests.patch(self.server.url(location), data=jpeg, timeout=REQUEST_TIMEOUT,
+                              headers={**headers, "Upload-Offset": "0",
+                                       "Content-Type": "application/offset+octet-stream"})
+        self.assertEqual(resp.status_code, 204, resp.text)
+        self.assertIn("X-Photo-Id", resp.headers)
+        self.assertEqual(limited.get("/api/v1/auth/me").json()["user"]["used_bytes"], len(jpeg))
+        resp = self.post("/api/v1/uploads", headers={**headers, "Upload-Length": "1001"})
+        assert_problem(self, resp, 413, "/errors/quota-exceeded")
+        resp = self.post("/api/v1/uploads", headers={**headers, "Upload-Length": "1000"})
+        self.assertEqual(resp.status_code, 201, resp.text)
 
     def test_creation_refuses_bad_lengths_metadata_and_bodies(self):
         def create(**headers):
-            return self.server.post("/api/v1/uploads", headers=self.headers(**headers))
+            return self.post("/api/v1/uploads", headers=self.headers(**headers))
         assert_problem(self, create(), 400, "/invalid-request")
         for bad in ("-1", "ten", "1e3", "99999999999999999999"):
             assert_problem(self, create(**{"Upload-Length": bad}), 400, "/invalid-request")
@@ -150,7 +296,7 @@ class TusProtocolTest(TusServerTestCase):
                     "a b c", "filename YQ==,filename YQ=="):
             assert_problem(self, create(**{"Upload-Length": "10", "Upload-Metadata": bad}), 400,
                            "/invalid-request")
-        resp = self.server.post("/api/v1/uploads", data=b"bytes", headers=self.headers(
+        resp = self.post("/api/v1/uploads", data=b"bytes", headers=self.headers(
             **{"Upload-Length": "5", "Content-Type": "application/offset+octet-stream"}))
         assert_problem(self, resp, 400, "/invalid-request")
 
@@ -187,18 +333,38 @@ class TusProtocolTest(TusServerTestCase):
         self.assertEqual(self.offset(location), 40)
 
     def test_unknown_and_other_users_uploads_are_not_found(self):
+        """Another user's upload, to another user and to the admin, answers
+        exactly like an id that does not exist, and is left as it was."""
         location = self.create(10)
-        other = {**TUS, "X-Gallery-User": add_user(self.server)}
-        for method in ("HEAD", "DELETE"):
-            resp = requests.request(method, self.server.url(location), headers=other,
-                                    timeout=REQUEST_TIMEOUT)
-            self.assertEqual(resp.status_code, 404, method)
-        resp = requests.patch(self.server.url(location), data=b"x", timeout=REQUEST_TIMEOUT,
-                              headers={**other, "Upload-Offset": "0",
-                                       "Content-Type": "application/offset+octet-stream"})
-        assert_problem(self, resp, 404, "/not-found")
+        self.assertEqual(self.patch(location, 0, b"o" * 4).status_code, 204)
+        staged = self.server.data_dir / "uploads" / location.rsplit("/", 1)[1]
+        unknown = "/api/v1/uploads/AAAAAAAAAAAAAAAAAAAAAA"
+        for name, stranger in (("other", self.other), ("admin", self.server.admin())):
+            other = {**TUS, **stranger.auth_headers()}
+            chunk = {**other, "Upload-Offset": "4",
+                     "Content-Type": "application/offset+octet-stream"}
+            for path in (location, unknown):
+                with self.subTest(caller=name, path=path):
+                    for method in ("HEAD", "DELETE"):
+                        resp = requests.request(method, self.server.url(path), headers=other,
+                                                timeout=REQUEST_TIMEOUT)
+                        self.assertEqual(resp.status_code, 404, method)
+                    resp = requests.patch(self.server.url(path), data=b"x",
+                                          timeout=REQUEST_TIMEOUT, headers=chunk)
+                    body = assert_problem(self, resp, 404, "/not-found")
+                    self.assertNotIn(self.owner.user["id"], resp.text)
+                    self.assertNotIn("uploader@", resp.text)
+                    for override in ("PATCH", "HEAD", "DELETE"):
+                        resp = self.post(path, data=b"x" if override == "PATCH" else None,
+                                         headers={**chunk, "X-HTTP-Method-Override": override})
+                        assert_problem(self, resp, 404, "/not-found")
+                    if path == unknown:
+                        self.assertEqual(body["title"], missing_title)
+                    else:
+                        missing_title = body["title"]
         self.assertEqual(self.head("/api/v1/uploads/no-such-upload").status_code, 404)
-        self.assertEqual(self.offset(location), 0)
+        self.assertEqual(self.offset(location), 4)
+        self.assertEqual(staged.stat().st_size, 4)
 
     def test_termination_removes_the_upload_and_its_staged_file(self):
         location = self.create(100)
@@ -216,17 +382,17 @@ class TusProtocolTest(TusServerTestCase):
     def test_the_method_override_of_tus_core(self):
         jpeg = read_testdata(SMALL)
         location = self.create(len(jpeg))
-        resp = self.server.post(location, data=jpeg, headers=self.headers(**{
+        resp = self.post(location, data=jpeg, headers=self.headers(**{
             "X-HTTP-Method-Override": "PATCH", "Upload-Offset": "0",
             "Content-Type": "application/offset+octet-stream"}))
         self.assertEqual(resp.status_code, 204, resp.text)
         self.assertIn("X-Photo-Id", resp.headers)
-        resp = self.server.post(location, headers=self.headers(**{"X-HTTP-Method-Override": "HEAD"}))
+        resp = self.post(location, headers=self.headers(**{"X-HTTP-Method-Override": "HEAD"}))
         self.assertEqual(resp.status_code, 200)
         self.assertEqual(resp.headers["Upload-Offset"], str(len(jpeg)))
-        resp = self.server.post(location, headers=self.headers())
+        resp = self.post(location, headers=self.headers())
         assert_problem(self, resp, 400, "/invalid-request")
-        resp = self.server.post(location, headers=self.headers(**{"X-HTTP-Method-Override": "DELETE"}))
+        resp = self.post(location, headers=self.headers(**{"X-HTTP-Method-Override": "DELETE"}))
         self.assertEqual(resp.status_code, 204)
         self.assertEqual(self.head(location).status_code, 404)
 
@@ -249,7 +415,7 @@ class TusProtocolTest(TusServerTestCase):
 
         def broken_patch(offset, sent, extra=""):
             head = (f"PATCH {location} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
-                    f"X-Gallery-User: {self.user}\r\n"
+                    f"Authorization: Bearer {self.owner.token}\r\n"
                     "Content-Type: application/offset+octet-stream\r\n"
                     f"Upload-Offset: {offset}\r\nContent-Length: 300000\r\n{extra}\r\n")
             with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as sock:
@@ -268,7 +434,7 @@ class TusProtocolTest(TusServerTestCase):
         # The rest, in one go: the photo is the whole file.
         resp = self.patch(location, 120000, data[120000:])
         self.assertEqual(resp.status_code, 204, resp.text)
-        photo = self.server.get(f"/api/v1/photos/{resp.headers['X-Photo-Id']}").json()
+        photo = self.owner.get(f"/api/v1/photos/{resp.headers['X-Photo-Id']}").json()
         self.assertEqual(photo["sha256"], hashlib.sha256(data).hexdigest())
 
 

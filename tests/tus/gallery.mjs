@@ -1,11 +1,12 @@
 // Harness for the tus tests: starts the real `gallery` binary (GALLERY_BINARY)
-// on 127.0.0.1 with port 0, reads the port from its "listening" log line,
-// stops it with SIGTERM; makes users; loads tus-js-client from the web UI's
-// node_modules; a TCP proxy that breaks a connection after so many bytes.
-// A missing binary, test image or package is an error, never a skip.
+// on 127.0.0.1 with port 0 and a first admin (ADMIN_EMAIL), reads the port
+// from its "listening" log line, stops it with SIGTERM; signs in and makes
+// API tokens and users through the API; loads tus-js-client from the web
+// UI's node_modules; a TCP proxy that breaks a connection after so many
+// bytes. A missing binary, test image or package is an error, never a skip.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,6 +17,13 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '..', '..');
 const START_TIMEOUT_MS = 30_000;
+
+// The first admin every Gallery starts with (whichever instance of a shared
+// data directory comes first creates it).
+export const ADMIN_EMAIL = 'admin@example.test';
+export const ADMIN_PASSWORD = 'admin-test-password';
+// The password createUser gives users unless told otherwise.
+export const USER_PASSWORD = 'user-test-password';
 
 // tus-js-client as the web UI gets it: from web/node_modules.
 export function loadTusClient() {
@@ -63,11 +71,12 @@ export async function eventually(check, timeoutMs, what) {
   }
 }
 
-// One gallery process on a data directory (which may be shared).
+// One gallery process on a data directory (which may be shared), started
+// with the first admin's GALLERY_ADMIN_EMAIL/PASSWORD.
 export class Gallery {
   constructor(dataDir, env = {}) {
     this.dataDir = dataDir;
-    this.env = env;
+    this.env = { GALLERY_ADMIN_EMAIL: ADMIN_EMAIL, GALLERY_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env };
     this.output = '';
     this.process = null;
     this.port = null;
@@ -132,19 +141,56 @@ export class Gallery {
   }
 }
 
-// A user row in the SQLite database the servers share (there is no sign-in
-// API yet): the id the tests send as the caller.
-export function addUser(dataDir) {
-  const id = 'tus-user-' + randomBytes(6).toString('hex');
-  const script = `
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], timeout=10)
-db.execute("INSERT INTO users (id, email, password_hash, role, created_at_ms) VALUES (?, ?, 'x', 'user', 0)",
-           (sys.argv[2], sys.argv[2] + "@example.com"))
-db.commit()
-`;
-  execFileSync('python3', ['-c', script, path.join(dataDir, 'gallery.db'), id]);
-  return id;
+// Signs in with the password (POST /api/v1/auth/login): resolves with the
+// session cookie ("gallery_session=..."), its CSRF token and the User JSON.
+export async function signIn(server, email, password) {
+  const response = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`sign-in of ${email}: ${response.status} ${body}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('gallery_session='));
+  if (!cookie) throw new Error(`sign-in of ${email} set no session cookie`);
+  const { csrf_token: csrf, user } = JSON.parse(body);
+  return { cookie, csrf, user };
+}
+
+// Signs in and makes a personal API token (POST /api/v1/tokens with the
+// session's X-CSRF-Token): resolves with { token, user, headers }, headers
+// being the `Authorization: Bearer` header that carries the token.
+export async function apiToken(server, email, password) {
+  const session = await signIn(server, email, password);
+  const response = await fetch(`${server.url}/api/v1/tokens`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Cookie: session.cookie,
+      'X-CSRF-Token': session.csrf,
+    },
+    body: JSON.stringify({ name: 'tus tests' }),
+  });
+  const body = await response.text();
+  if (response.status !== 201) throw new Error(`token of ${email}: ${response.status} ${body}`);
+  const { token } = JSON.parse(body);
+  return { token, user: session.user, headers: { Authorization: `Bearer ${token}` } };
+}
+
+// Makes a user as `admin` (an apiToken answer; POST /api/v1/users) and signs
+// them in: resolves with their apiToken answer.
+export async function createUser(server, admin, email, extra = {}) {
+  const response = await fetch(`${server.url}/api/v1/users`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...admin.headers },
+    body: JSON.stringify({ email, password: USER_PASSWORD, role: 'user', ...extra }),
+  });
+  const body = await response.text();
+  if (response.status !== 201) throw new Error(`creating ${email}: ${response.status} ${body}`);
+  return apiToken(server, email, USER_PASSWORD);
 }
 
 // Forwards 127.0.0.1:<port> to `target`, and cuts the first connection whose

@@ -1,7 +1,10 @@
 // Resumable uploads with a stock tus client: tus-js-client (the web UI's
 // copy, from web/node_modules) against the real gallery binary. Two
 // instances share one data directory (one SQLite file, one uploads folder),
-// as instances share a database and a bucket in the cloud shape.
+// as instances share a database and a bucket in the cloud shape. Both start
+// with a first admin, who makes an uploader and another user; each signs in
+// (POST /api/v1/auth/login, then POST /api/v1/tokens) and tus-js-client
+// sends their API token as `Authorization: Bearer` through its `headers`.
 //
 // Run through CTest (tests/tus/CMakeLists.txt), or by hand:
 //   GALLERY_BINARY=build/gallery GALLERY_TESTDATA=../shared/testdata \
@@ -13,9 +16,12 @@ import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 
 import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
   BreakingProxy,
   Gallery,
-  addUser,
+  apiToken,
+  createUser,
   eventually,
   loadTusClient,
   sha1Base64,
@@ -32,7 +38,9 @@ const SMALL = 'exif-orientation/Landscape_6.jpg';
 let dataDir;
 let first;
 let second;
-let user;
+let admin; // { token, user, headers } of each identity (apiToken)
+let uploader;
+let other;
 const servers = new Set(); // every server started, stopped at the end
 
 before(async () => {
@@ -41,7 +49,10 @@ before(async () => {
   servers.add(first);
   second = await new Gallery(dataDir).start();
   servers.add(second);
-  user = addUser(dataDir);
+  // Tokens live in the shared database: made on one instance, good on both.
+  admin = await apiToken(first, ADMIN_EMAIL, ADMIN_PASSWORD);
+  uploader = await createUser(second, admin, 'uploader@example.com');
+  other = await createUser(first, admin, 'other@example.com');
 });
 
 afterEach((t) => {
@@ -56,17 +67,15 @@ after(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-// Who uploads. Until sign-in exists, the caller names itself.
-const callerHeaders = () => ({ 'X-Gallery-User': user });
-
-// Runs `upload` to its end: resolves with onSuccess's lastResponse, rejects
-// with onError's error. No automatic retries unless the options ask.
+// Runs `upload` to its end as the uploader (options.headers for another
+// caller): resolves with onSuccess's lastResponse, rejects with onError's
+// error. No automatic retries unless the options ask.
 function run(file, options) {
   let upload;
   const done = new Promise((resolve, reject) => {
     upload = new tus.Upload(file, {
       metadata: { filename: 'picture.jpg', filetype: 'image/jpeg' },
-      headers: callerHeaders(),
+      headers: uploader.headers,
       retryDelays: null,
       ...options,
       onSuccess: (payload) => resolve(payload.lastResponse),
@@ -77,20 +86,47 @@ function run(file, options) {
   return { upload, done };
 }
 
-async function head(url) {
-  return fetch(url, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', ...callerHeaders() } });
+// A tus request by hand (default: HEAD as the uploader).
+async function tusRequest(url, { method = 'HEAD', who = uploader, headers = {}, body } = {}) {
+  return fetch(url, {
+    method,
+    body,
+    headers: { 'Tus-Resumable': '1.0.0', ...(who ? who.headers : {}), ...headers },
+  });
 }
 
+const head = (url) => tusRequest(url);
+
 async function photo(server, id) {
-  const response = await fetch(`${server.url}/api/v1/photos/${id}`);
+  const response = await fetch(`${server.url}/api/v1/photos/${id}`, { headers: uploader.headers });
   assert.equal(response.status, 200, `GET photo ${id}`);
   return response.json();
 }
 
 async function original(server, id) {
-  const response = await fetch(`${server.url}/api/v1/photos/${id}/original`);
+  const response = await fetch(`${server.url}/api/v1/photos/${id}/original`, {
+    headers: uploader.headers,
+  });
   assert.equal(response.status, 200);
   return Buffer.from(await response.arrayBuffer());
+}
+
+// Another user and the admin, through both instances: the upload answers
+// 404 on HEAD, PATCH and DELETE, as an unknown one would.
+async function assertHiddenFromStrangers(uploadPath) {
+  for (const server of [first, second]) {
+    for (const who of [other, admin]) {
+      for (const method of ['HEAD', 'PATCH', 'DELETE']) {
+        const response = await tusRequest(`${server.url}${uploadPath}`, {
+          method,
+          who,
+          headers: { 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+          body: method === 'PATCH' ? Buffer.from('x') : undefined,
+        });
+        assert.equal(response.status, 404, `${method} by ${who.user.email} on ${server.port}`);
+      }
+    }
+  }
 }
 
 test('a broken upload resumes from the server\'s offset through another instance', TEST_TIMEOUT, async () => {
@@ -148,6 +184,14 @@ test('a broken upload resumes from the server\'s offset through another instance
   assert.equal(made.filename, 'picture.jpg');
   assert.equal(made.width, 4032);
   assert.equal(sha256(await original(second, photoId)), sha256(picture));
+  // The photo is the uploader's alone.
+  for (const who of [other, admin]) {
+    const response = await fetch(`${second.url}/api/v1/photos/${photoId}`, {
+      headers: who.headers,
+    });
+    assert.equal(response.status, 404, `photo for ${who.user.email}`);
+  }
+  await assertHiddenFromStrangers(uploadPath);
   // The finished upload still names its photo; its staged file is gone.
   const done = await head(`${first.url}${uploadPath}`);
   assert.equal(done.status, 200);
@@ -265,4 +309,77 @@ test('offsets survive a restart of the server', TEST_TIMEOUT, async () => {
   } finally {
     await restarted.stop();
   }
+});
+
+test('a client that is not signed in, or signed in as someone else, gets nowhere', TEST_TIMEOUT, async () => {
+  const picture = testdata(SMALL);
+  // No credentials, or a token that is not one: 401 at creation.
+  for (const headers of [{}, { Authorization: 'Bearer not-a-real-token' }]) {
+    const anonymous = run(picture, { endpoint: `${first.url}/api/v1/uploads`, headers });
+    const error = await anonymous.done.then(
+      () => null,
+      (e) => e,
+    );
+    assert.ok(error, 'an upload without credentials fails');
+    assert.equal(error.originalResponse.getStatus(), 401);
+    assert.equal(JSON.parse(error.originalResponse.getBody()).type, '/errors/unauthenticated');
+  }
+
+  // The uploader's upload, stopped after its first chunk.
+  const chunkSize = 16 * 1024;
+  let stopped;
+  let firstChunkDone;
+  const firstChunk = new Promise((resolve) => (firstChunkDone = resolve));
+  const { upload, done } = run(picture, {
+    endpoint: `${first.url}/api/v1/uploads`,
+    chunkSize,
+    onChunkComplete: () => {
+      if (stopped) return;
+      stopped = upload.abort();
+      firstChunkDone();
+    },
+  });
+  void done.catch(() => {});
+  await firstChunk;
+  await stopped;
+  const uploadPath = new URL(upload.url).pathname;
+  await assertHiddenFromStrangers(uploadPath);
+
+  // The other user's client cannot resume it: its HEAD is 404 (and without
+  // an endpoint it may not start a new upload instead).
+  const stranger = run(picture, {
+    uploadUrl: `${second.url}${uploadPath}`,
+    headers: other.headers,
+  });
+  const error = await stranger.done.then(
+    () => null,
+    (e) => e,
+  );
+  assert.ok(error, 'another user cannot resume the upload');
+  assert.equal(error.originalResponse.getStatus(), 404);
+  // Bytes from nobody are refused before they are read: the offset stays.
+  const refused = await tusRequest(`${second.url}${uploadPath}`, {
+    method: 'PATCH',
+    who: null,
+    headers: {
+      'Upload-Offset': String(chunkSize),
+      'Content-Type': 'application/offset+octet-stream',
+    },
+    body: picture.subarray(chunkSize, 2 * chunkSize),
+  });
+  assert.equal(refused.status, 401);
+  const at = await head(`${second.url}${uploadPath}`);
+  assert.equal(at.status, 200);
+  assert.equal(Number(at.headers.get('upload-offset')), chunkSize);
+
+  // The uploader finishes it through the other instance; the photo is theirs.
+  const resumed = run(picture, {
+    endpoint: `${second.url}/api/v1/uploads`,
+    uploadUrl: `${second.url}${uploadPath}`,
+  });
+  const last = await resumed.done;
+  const photoId = last.getHeader('X-Photo-Id');
+  assert.equal((await photo(first, photoId)).sha256, sha256(picture));
+  const theirs = await fetch(`${first.url}/api/v1/photos`, { headers: other.headers });
+  assert.ok(!(await theirs.json()).photos.some((p) => p.id === photoId));
 });
