@@ -557,15 +557,6 @@ const char* BaseDocument() {
       }
      },
      {
-      "name": "X-Gallery-User",
-      "in": "header",
-      "required": true,
-      "description": "The uploading user's id (until sign-in exists).",
-      "schema": {
-       "type": "string"
-      }
-     },
-     {
       "name": "Upload-Length",
       "in": "header",
       "required": true,
@@ -618,7 +609,15 @@ const char* BaseDocument() {
      "429": {
       "$ref": "#/components/responses/Problem"
      }
-    }
+    },
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ]
    }
   },
   "/api/v1/uploads/{id}": {
@@ -655,15 +654,6 @@ const char* BaseDocument() {
        "enum": [
         "1.0.0"
        ]
-      }
-     },
-     {
-      "name": "X-Gallery-User",
-      "in": "header",
-      "required": true,
-      "description": "The uploading user's id (until sign-in exists).",
-      "schema": {
-       "type": "string"
       }
      }
     ],
@@ -716,8 +706,19 @@ const char* BaseDocument() {
      },
      "423": {
       "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
      }
-    }
+    },
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ]
    },
    "patch": {
     "summary": "Append bytes at the upload's offset (tus core, checksum)",
@@ -733,15 +734,6 @@ const char* BaseDocument() {
        "enum": [
         "1.0.0"
        ]
-      }
-     },
-     {
-      "name": "X-Gallery-User",
-      "in": "header",
-      "required": true,
-      "description": "The uploading user's id (until sign-in exists).",
-      "schema": {
-       "type": "string"
       }
      },
      {
@@ -842,7 +834,15 @@ const char* BaseDocument() {
      "503": {
       "$ref": "#/components/responses/Problem"
      }
-    }
+    },
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ]
    },
    "delete": {
     "summary": "Abandon an upload (tus termination)",
@@ -859,15 +859,6 @@ const char* BaseDocument() {
         "1.0.0"
        ]
       }
-     },
-     {
-      "name": "X-Gallery-User",
-      "in": "header",
-      "required": true,
-      "description": "The uploading user's id (until sign-in exists).",
-      "schema": {
-       "type": "string"
-      }
      }
     ],
     "responses": {
@@ -882,8 +873,19 @@ const char* BaseDocument() {
      },
      "423": {
       "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
      }
-    }
+    },
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ]
    },
    "post": {
     "summary": "PATCH, DELETE or HEAD through X-HTTP-Method-Override (tus core)",
@@ -899,15 +901,6 @@ const char* BaseDocument() {
        "enum": [
         "1.0.0"
        ]
-      }
-     },
-     {
-      "name": "X-Gallery-User",
-      "in": "header",
-      "required": true,
-      "description": "The uploading user's id (until sign-in exists).",
-      "schema": {
-       "type": "string"
       }
      },
      {
@@ -1022,7 +1015,15 @@ const char* BaseDocument() {
      "503": {
       "$ref": "#/components/responses/Problem"
      }
-    }
+    },
+    "security": [
+     {
+      "sessionCookie": []
+     },
+     {
+      "bearerToken": []
+     }
+    ]
    }
   },
   "/healthz": {

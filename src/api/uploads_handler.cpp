@@ -237,7 +237,10 @@ void RegisterUploadRoutes(http::Router& router, ApiContext& ctx) {
   chunk_options = SignedInBeforeBody(ctx, chunk_options);
   router.Add(http::Verb::options, collection, bind(&UploadHandlers::Options));
   router.Add(http::Verb::options, item, bind(&UploadHandlers::Options));
-  router.Add(http::Verb::post, collection, bind(&UploadHandlers::Create));
+  // Creation has a small body (none, or the creation-with-upload chunk):
+  // strangers are refused before it is read all the same.
+  router.Add(http::Verb::post, collection, bind(&UploadHandlers::Create),
+             SignedInBeforeBody(ctx, http::RouteOptions{}));
   router.Add(http::Verb::head, item, bind(&UploadHandlers::Head));
   router.Add(http::Verb::patch, item, bind(&UploadHandlers::Patch), chunk_options);
   router.Add(http::Verb::delete_, item, bind(&UploadHandlers::Terminate));
