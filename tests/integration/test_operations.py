@@ -143,11 +143,6 @@ class HealthAndMetricsTest(GalleryTestCase):
                 self.assertTrue(resp.headers["Content-Type"].startswith("application/json"))
                 self.assertIn("no-store", resp.headers.get("Cache-Control", ""))
 
-    def test_index_page(self):
-        resp = self.server.get("/")
-        self.assertEqual(resp.status_code, 200)
-        self.assertTrue(resp.headers["Content-Type"].startswith("text/html"))
-
     def test_metrics(self):
         """/metrics: request counts by method/route/status, the latency
         histogram, upload results, image pool gauges and byte counters, all
