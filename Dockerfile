@@ -33,10 +33,21 @@ FROM toolchain AS web
 
 WORKDIR /src/web
 # The packages from the lockfile first (a layer kept until the lockfile
-# changes; npm's download cache outlives builds), then the sources.
+# changes; npm's download cache outlives builds), then the sources. Debian's
+# npm 9 misreads the lockfile's package overrides, so npm 10 (the newest for
+# Debian's Node 18) installs them. Behind a TLS-inspecting proxy the
+# registry's certificates chain to the build machine's own authority:
+# scripts/container-build.sh passes that machine's CA bundle as the optional
+# build secret "ca-certificates".
 COPY web/package.json web/package-lock.json ./
 RUN --mount=type=cache,id=picture-gallery-npm,target=/root/.npm \
-    npm ci --no-audit --no-fund
+    --mount=type=secret,id=ca-certificates,required=false \
+    set -eu; \
+    if [ -s /run/secrets/ca-certificates ]; then \
+      export NPM_CONFIG_CAFILE=/run/secrets/ca-certificates; \
+    fi; \
+    npm install --global --no-audit --no-fund npm@10.9.9; \
+    /usr/local/bin/npm ci --no-audit --no-fund
 COPY web/ ./
 RUN npm run build \
  && mkdir -p /out \

@@ -58,6 +58,8 @@ export const screenshotDir = resolve(process.env.GALLERY_SCREENSHOT_DIR ?? join(
 /** Saves a JPEG of the page (photos make PNGs heavy) as <dir>/<name>.jpg. */
 export async function screenshot(page, name, options = {}) {
   mkdirSync(screenshotDir, { recursive: true });
+  // Notices from earlier steps would hide the page.
+  await page.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
   const path = join(screenshotDir, `${name}.jpg`);
   await page.screenshot({ path, type: 'jpeg', quality: 85, ...options });
   return path;

@@ -23,6 +23,8 @@ const PICTURES = [
   fileFor('exif-orientation/Landscape_6.jpg'),
 ];
 const SVG = fileFor('formats/libvips_logo.svg', 'image/svg+xml');
+// Dropped later on the album's page.
+const EXTRA = fileFor('exif-orientation/Landscape_3.jpg');
 const LARGE = PICTURES[0].name;
 
 /**
@@ -240,6 +242,13 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
     await page.getByRole('button', { name: /^Select / }).nth(1).click();
     await page.getByRole('button', { name: 'Set as cover' }).click();
     await page.getByText('Cover photo set').waitFor();
+
+    // Dropped on the album's page, a picture goes into the album too.
+    await dropFiles(page, [EXTRA]);
+    await page.locator('.upload-item', { hasText: EXTRA.name }).and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 4, null, { timeout: 30_000 });
+    await page.getByText('4 photos', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Clear finished uploads' }).click();
     await page.mouse.move(0, 0);
     await page.waitForTimeout(300);
     await screenshot(page, 'desktop-album');
@@ -289,8 +298,8 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
       await v.getByRole('button', { name: 'Open' }).click();
       await v.getByRole('heading', { level: 1, name: ALBUM_RENAMED }).waitFor();
       await v.getByText('Three days on the coast.').waitFor();
-      await v.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 3, null, { timeout: 30_000 });
-      assert.equal(await v.locator('.tile').count(), 3, 'exactly the three photos of the album');
+      await v.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 4, null, { timeout: 30_000 });
+      assert.equal(await v.locator('.tile').count(), 4, 'exactly the four photos of the album');
 
       // Nothing of the owner's: no app frame, no file names, no other API.
       assert.equal(await v.getByRole('navigation', { name: 'Main' }).count(), 0);
@@ -299,15 +308,15 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
       const srcs = await v.locator('.tile img').evaluateAll((imgs) => imgs.map((i) => [i.getAttribute('src'), i.alt]));
       for (const [src, alt] of srcs) {
         assert.match(src, /^\/api\/v1\/shared\/[^/]+\/photos\/[^/]+\/thumb$/);
-        assert.ok(!PICTURES.some((p) => alt.includes(p.name)), `alt "${alt}" must not carry a file name`);
+        assert.ok(![...PICTURES, EXTRA].some((p) => alt.includes(p.name)), `alt "${alt}" must not carry a file name`);
       }
       await v.locator('.tile-open').first().click();
-      await v.locator('.pswp__counter').filter({ hasText: '1 of 3' }).waitFor();
+      await v.locator('.pswp__counter').filter({ hasText: '1 of 4' }).waitFor();
       await lightboxOpened(v);
       await v.keyboard.press('i');
       const details = await v.locator('.lightbox-details').textContent();
       assert.ok(!/OpenStreetMap|Location|Uploaded/.test(details), `shared details leak nothing: ${details}`);
-      assert.ok(!PICTURES.some((p) => details.includes(p.name)));
+      assert.ok(![...PICTURES, EXTRA].some((p) => details.includes(p.name)));
       const download = v.getByRole('link', { name: 'Download the original' });
       assert.match(await download.getAttribute('href'), /^\/api\/v1\/shared\/[^/]+\/photos\/[^/]+\/original$/);
       await v.keyboard.press('i');
@@ -352,13 +361,39 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
     afterStep();
   });
 
+  it('lists share links in Settings and makes and revokes an API token', { timeout: STEP_MS }, async () => {
+    await page.getByRole('button', { name: /^Account: / }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await page.getByRole('main').getByText(gallery.email, { exact: true }).waitFor();
+    const links = page.getByRole('region', { name: 'Share links' });
+    await links.locator('.share-row', { hasText: ALBUM_RENAMED }).filter({ hasText: 'Revoked' }).waitFor();
+
+    const tokens = page.getByRole('region', { name: 'API tokens' });
+    await tokens.getByLabel('Token name').fill('backup script');
+    await tokens.getByRole('button', { name: 'Create' }).click();
+    const token = await tokens.getByRole('textbox', { name: 'The new token' }).inputValue();
+    assert.ok(token.length >= 20, 'the new token is shown once');
+    // The token works as a Bearer credential.
+    const status = await page.evaluate(
+      async (t) => (await fetch('/api/v1/auth/me', { credentials: 'omit', headers: { Authorization: `Bearer ${t}` } })).status,
+      token,
+    );
+    assert.equal(status, 200);
+    await tokens.locator('.share-row', { hasText: 'backup script' }).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog', { name: 'Revoke “backup script”?' }).getByRole('button', { name: 'Revoke token' }).click();
+    await tokens.getByText('No tokens.').waitFor();
+    await screenshot(page, 'desktop-settings');
+    afterStep();
+  });
+
   it('moves a photo to the trash and restores it', { timeout: STEP_MS }, async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Photos' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 5);
+    await page.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 6);
     await page.getByRole('button', { name: /^Select / }).first().click();
     await page.getByRole('button', { name: 'Move to trash' }).click();
     await page.getByText('Moved 1 photo to the trash').waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('.tile').length === 4);
+    await page.waitForFunction(() => document.querySelectorAll('.tile').length === 5);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Trash' }).click();
     await page.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 1);
@@ -367,7 +402,7 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
     await page.getByRole('heading', { name: 'The trash is empty' }).waitFor();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Photos' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 5);
+    await page.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 6);
     afterStep();
   });
 
@@ -378,7 +413,7 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
       const d = await dark.newPage();
       const dGuard = guard(d);
       await d.goto(gallery.url('/'));
-      await d.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 5);
+      await d.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 6);
       const bg = await d.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.equal(bg, 'rgb(15, 17, 20)', 'the dark palette is used');
       await d.mouse.move(0, 0);
@@ -400,13 +435,24 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
     try {
       const p = await phone.newPage();
       const pGuard = guard(p);
+      // Pages of two photos, so that the grid has to page on to show them all.
+      const listed = [];
+      await p.route(/\/api\/v1\/photos\?/, (route) => {
+        const url = new URL(route.request().url());
+        url.searchParams.set('limit', '2');
+        listed.push(url.searchParams.get('cursor'));
+        return route.continue({ url: url.toString() });
+      });
       await p.goto(gallery.url('/'));
       await p.waitForURL(/\/login/);
       await screenshot(p, 'phone-sign-in');
       await p.getByLabel('E-mail').fill(gallery.email);
       await p.getByLabel('Password').fill(gallery.password);
       await p.getByRole('button', { name: 'Sign in' }).tap();
-      await p.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 5, null, { timeout: 30_000 });
+      await p.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 6, null, { timeout: 30_000 });
+      assert.ok(listed.length >= 3 && listed[0] === null && listed.slice(1).every(Boolean), `paged on with cursors: ${listed}`);
+      const ids = await p.locator('.tile').evaluateAll((els) => els.map((e) => e.dataset.id));
+      assert.equal(new Set(ids).size, 6, 'each photo once');
       const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
       for (const name of ['Photos', 'Albums', 'Trash']) {
@@ -425,7 +471,7 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
 
       await p.locator('.tile-open').first().tap();
       const counter = p.locator('.pswp__counter');
-      await counter.filter({ hasText: '1 of 5' }).waitFor();
+      await counter.filter({ hasText: '1 of 6' }).waitFor();
       await lightboxOpened(p);
       // A swipe to the left goes to the next photo.
       const cdp = await phone.newCDPSession(p);
@@ -435,8 +481,9 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
         await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }] });
       }
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-      await counter.filter({ hasText: '2 of 5' }).waitFor();
-      await p.waitForTimeout(600);
+      await counter.filter({ hasText: '2 of 6' }).waitFor();
+      await lightboxOpened(p);
+      await p.waitForTimeout(300);
       await screenshot(p, 'phone-lightbox');
       await p.keyboard.press('i');
       await p.locator('.lightbox-details').waitFor();
@@ -460,7 +507,7 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
       try {
         const v = await visitor.newPage();
         await v.goto(gallery.url(url));
-        await v.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 3, null, { timeout: 30_000 });
+        await v.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 4, null, { timeout: 30_000 });
         const vOverflow = await v.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(vOverflow <= 0, `share page: no sideways scrolling (${vOverflow}px)`);
         await v.waitForTimeout(400);

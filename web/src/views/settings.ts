@@ -149,7 +149,7 @@ function tokensSection(): HTMLElement {
         try {
           const token = await api.createToken(name.value.trim());
           name.value = '';
-          const input = h('input', { type: 'text', readOnly: true, value: token.token, class: 'share-url', 'aria-label': 'New token' });
+          const input = h('input', { type: 'text', readOnly: true, value: token.token, class: 'share-url', 'aria-label': 'The new token' });
           replaceChildren(
             created,
             h('p', { class: 'share-result-title' }, icon('check'), `Token “${token.name}” created`),
@@ -177,7 +177,7 @@ function tokensSection(): HTMLElement {
         }
       },
     },
-    h('label', { htmlFor: nameId }, 'New token'),
+    h('label', { htmlFor: nameId }, 'Token name'),
     name,
     h('button', { type: 'submit', class: 'button' }, icon('plus'), 'Create'),
   );
