@@ -176,7 +176,18 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
   });
 
   it('opens the lightbox, moves with the arrow keys, shows details with the map link, closes with Escape', { timeout: STEP_MS }, async () => {
-    await page.locator('.tile-open').first().click();
+    // By keyboard: Tab reaches the first tile, with a visible focus ring; Enter opens it.
+    await page.locator('.segment input:checked').focus();
+    for (let i = 0; i < 10; i += 1) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.classList.contains('tile-open'))) break;
+    }
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el?.classList.contains('tile-open') ? getComputedStyle(el).outlineStyle : null;
+    });
+    assert.equal(ring, 'solid', 'the focused tile shows a focus ring');
+    await page.keyboard.press('Enter');
     const counter = page.locator('.pswp__counter');
     await counter.filter({ hasText: '1 of 5' }).waitFor();
     await lightboxOpened(page);
@@ -390,6 +401,11 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
   it('moves a photo to the trash and restores it', { timeout: STEP_MS }, async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Photos' }).click();
     await page.waitForFunction(() => document.querySelectorAll('.tile.loaded').length === 6);
+    await page.getByRole('button', { name: /^Select / }).first().click();
+    const toolbar = page.getByRole('toolbar', { name: 'Selected photos' });
+    await toolbar.waitFor();
+    await page.keyboard.press('Escape');
+    await toolbar.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: /^Select / }).first().click();
     await page.getByRole('button', { name: 'Move to trash' }).click();
     await page.getByText('Moved 1 photo to the trash').waitFor();

@@ -59,7 +59,7 @@ export function openLightbox(source: LightboxSource, index: number, options: Lig
     preload: [1, 2],
     loop: false,
     bgOpacity: 1,
-    showHideAnimationType: 'zoom',
+    showHideAnimationType: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'none' : 'zoom',
     returnFocus: false,
     closeTitle: 'Close (Esc)',
     zoomTitle: 'Zoom (Z)',

@@ -94,12 +94,6 @@ export class PhotoGrid {
       { rootMargin: `${NEAR_PX}px 0px` },
     );
     this.intersectionObserver.observe(this.sentinel);
-    this.element.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && this.selected.size > 0) {
-        event.stopPropagation();
-        this.clearSelection();
-      }
-    });
   }
 
   dispose(): void {

@@ -39,7 +39,17 @@ export class SelectionBar {
     );
   }
 
+  // Escape clears the selection from anywhere on the page, unless a dialog
+  // or the lightbox has it.
+  private readonly onKey = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || this.element.hidden || event.defaultPrevented) return;
+    if (document.querySelector('dialog[open], .pswp')) return;
+    this.onClear();
+  };
+
   update(selected: number): void {
+    if (selected > 0) document.addEventListener('keydown', this.onKey);
+    else document.removeEventListener('keydown', this.onKey);
     this.element.hidden = selected === 0;
     document.body.classList.toggle('has-selection', selected > 0);
     this.count.textContent = `${plural(selected, 'photo')} selected`;
@@ -69,6 +79,7 @@ export class SelectionBar {
   }
 
   dispose(): void {
+    document.removeEventListener('keydown', this.onKey);
     document.body.classList.remove('has-selection');
   }
 }

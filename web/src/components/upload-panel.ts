@@ -5,6 +5,7 @@
 import { h, replaceChildren } from '../lib/dom';
 import { icon } from '../lib/icons';
 import { formatBytes, plural } from '../lib/format';
+import { toast } from '../ui/toast';
 import { ACCEPT_ATTRIBUTE, Uploader, type UploadItem, type UploadState } from './uploader';
 
 const STATE_TEXT: Record<UploadState, string> = {
@@ -71,6 +72,21 @@ export class UploadPanel {
       if (files.length) void this.add(files);
     });
     uploader.addEventListener('change', () => this.schedule());
+    // When a batch ends, say so (the panel's heading changes too often to be
+    // a live region).
+    let wasBusy = false;
+    uploader.addEventListener('change', () => {
+      const busy = uploader.active;
+      if (wasBusy && !busy) {
+        const { finished, failed, paused } = uploader.stats();
+        if (paused === 0) {
+          const parts = [`${plural(finished, 'photo')} uploaded`];
+          if (failed) parts.push(`${failed} could not be`);
+          toast(parts.join(', '), { kind: failed ? 'error' : 'success' });
+        }
+      }
+      wasBusy = busy;
+    });
   }
 
   /** Opens the system file picker. */
