@@ -143,6 +143,31 @@ export class Gallery {
     return this.baseUrl + path;
   }
 
+  /**
+   * Throws, naming them, when routes the UI needs answer "no such resource"
+   * (a server built without the accounts, albums, shares, trash or upload
+   * API), so that the story fails at once and says why.
+   */
+  async requireApi() {
+    const needed = [
+      ['GET', '/api/v1/auth/me'],
+      ['GET', '/api/v1/albums'],
+      ['GET', '/api/v1/shares'],
+      ['GET', '/api/v1/trash'],
+      ['OPTIONS', '/api/v1/uploads'],
+    ];
+    const missing = [];
+    for (const [method, path] of needed) {
+      const response = await fetch(this.url(path), { method });
+      if (response.status === 404 && (await response.text()).includes('No such resource')) {
+        missing.push(`${method} ${path}`);
+      }
+    }
+    if (missing.length) {
+      throw new Error(`the server under test lacks API routes the web UI needs: ${missing.join(', ')}`);
+    }
+  }
+
   async stop() {
     if (this.process && this.process.exitCode === null) {
       const exited = new Promise((r) => this.process.once('exit', r));

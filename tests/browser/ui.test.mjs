@@ -52,6 +52,7 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
 
   before(async () => {
     await gallery.start();
+    await gallery.requireApi();
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gallery.baseUrl });
