@@ -9,6 +9,7 @@ import type {
   NewShare,
   Photo,
   PhotoPage,
+  PhotoUrls,
   Session,
   Share,
   SharedView,
@@ -92,8 +93,17 @@ export const getShared = (token: string, cursor: string | null, limit = 100) =>
 export const unlockShared = (token: string, password: string) =>
   post<void>(`/api/v1/shared/${enc(token)}/unlock`, { password }, { anonymous: true });
 
-/** The derivative and original URLs of a photo seen through a share link. */
-export function sharedPhotoUrls(token: string, id: string) {
-  const base = `/api/v1/shared/${enc(token)}/photos/${enc(id)}`;
-  return { thumb: `${base}/thumb`, preview: `${base}/preview`, original: `${base}/original` };
+/**
+ * The URLs of a photo seen through a share link: those the server gave, else
+ * the share routes' (the original only when the share allows downloads).
+ */
+export function sharedPhotoUrls(token: string, photo: Photo, allowDownload: boolean): PhotoUrls {
+  const base = `/api/v1/shared/${enc(token)}/photos/${enc(photo.id)}`;
+  const shared = (url: string | undefined) => (url?.startsWith('/api/v1/shared/') ? url : undefined);
+  const urls: PhotoUrls = {
+    thumb: shared(photo.urls?.thumb) ?? `${base}/thumb`,
+    preview: shared(photo.urls?.preview) ?? `${base}/preview`,
+  };
+  if (allowDownload) urls.original = shared(photo.urls?.original) ?? `${base}/original`;
+  return urls;
 }

@@ -18,7 +18,8 @@ export interface Exif {
 }
 
 export interface PhotoUrls {
-  original: string;
+  /** Absent on a share that does not allow downloads. */
+  original?: string;
   thumb: string;
   preview: string;
 }
@@ -32,8 +33,10 @@ export interface Photo {
   width: number;
   height: number;
   frames?: number;
+  /** Null when unknown; on shared photos also when the owner hides EXIF. */
   taken_at: string | null;
-  uploaded_at: string;
+  /** Absent on shared photos. */
+  uploaded_at?: string;
   sha256?: string;
   duplicate?: boolean;
   exif: Exif;
@@ -81,6 +84,7 @@ export interface Share {
   expires_at: string | null;
   has_password: boolean;
   allow_download: boolean;
+  show_exif?: boolean;
   created_at: string;
   revoked_at: string | null;
   active: boolean;
@@ -97,6 +101,7 @@ export interface NewShare {
   expires_at?: string;
   password?: string;
   allow_download?: boolean;
+  show_exif?: boolean;
 }
 
 export interface SharedView {
@@ -105,6 +110,7 @@ export interface SharedView {
     title: string | null;
     description: string | null;
     allow_download: boolean;
+    show_exif?: boolean;
     expires_at: string | null;
   };
   photos: Photo[];

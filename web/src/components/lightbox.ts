@@ -120,7 +120,9 @@ export function openLightbox(source: LightboxSource, index: number, options: Lig
     if (!pswp || !downloadLink) return;
     const photo = source.photo(pswp.currIndex);
     if (!photo) return;
-    downloadLink.href = source.urls(photo).original;
+    const original = source.urls(photo).original;
+    downloadLink.hidden = !original;
+    if (original) downloadLink.href = original;
   };
 
   // Near the end of what is loaded: fetch the next page so swiping goes on.

@@ -45,7 +45,7 @@ export function renderPhotoDetails(
   add('Size', formatBytes(photo.bytes));
   add('Type', TYPE_NAMES[photo.content_type] ?? photo.content_type);
   if (viewer === 'owner') {
-    add('Uploaded', formatDateTime(new Date(photo.uploaded_at)));
+    if (photo.uploaded_at) add('Uploaded', formatDateTime(new Date(photo.uploaded_at)));
     const map = mapLink(exif);
     if (map) {
       add(

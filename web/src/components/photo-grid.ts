@@ -282,9 +282,10 @@ export class PhotoGrid {
     if (existing) return existing;
     const i = () => this.index.get(photo.id) ?? 0;
     const urls = this.options.urls(photo);
+    const alt = photoAlt(photo, { index: i() });
     const img = h('img', {
       src: urls.thumb,
-      alt: photoAlt(photo),
+      alt,
       loading: 'lazy',
       decoding: 'async',
       draggable: false,
@@ -308,7 +309,7 @@ export class PhotoGrid {
           type: 'button',
           class: 'tile-select',
           'aria-pressed': 'false',
-          'aria-label': `Select ${photoAlt(photo)}`,
+          'aria-label': `Select ${alt}`,
         },
         icon('check'),
       );

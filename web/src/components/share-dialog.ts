@@ -57,6 +57,7 @@ export function shareFacts(share: Share): string {
   } else facts.push('never expires');
   facts.push(share.has_password ? 'password' : 'no password');
   facts.push(share.allow_download ? 'downloads allowed' : 'view only');
+  if (share.show_exif) facts.push('camera details shown');
   return facts.join(' · ');
 }
 
@@ -155,6 +156,8 @@ export function openShareDialog(target: ShareTarget): void {
     'Show',
   );
   const download = h('input', { id: downloadId, type: 'checkbox', name: 'allow-download' });
+  const exifId = uid('exif');
+  const exif = h('input', { id: exifId, type: 'checkbox', name: 'show-exif' });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const create = h('button', { type: 'submit', class: 'button button-primary' }, icon('link'), 'Create link');
   const result = h('div', { class: 'share-result', hidden: true, 'aria-live': 'polite' });
@@ -202,6 +205,7 @@ export function openShareDialog(target: ShareTarget): void {
             ...(expiry ? { expires_at: rfc3339(expiry) } : {}),
             ...(password.value ? { password: password.value } : {}),
             allow_download: download.checked,
+            show_exif: exif.checked,
           });
           const url = new URL(created.url, location.origin).toString();
           const urlInput = h('input', {
@@ -261,6 +265,12 @@ export function openShareDialog(target: ShareTarget): void {
       { class: 'field field-check' },
       download,
       h('label', { htmlFor: downloadId }, 'Allow downloading the originals'),
+    ),
+    h(
+      'div',
+      { class: 'field field-check' },
+      exif,
+      h('label', { htmlFor: exifId }, 'Show camera details and dates (never places)'),
     ),
     error,
     h('div', { class: 'dialog-actions' }, create),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCamera, formatDimensions, formatExposure, mapLink } from './format';
+import type { Photo } from '../api/types';
+import { formatBytes, formatCamera, formatDimensions, formatExposure, mapLink, photoAlt } from './format';
 
 describe('format', () => {
   it('formats sizes in SI units', () => {
@@ -37,5 +38,22 @@ describe('format', () => {
     );
     expect(mapLink({ gps_latitude: 123, gps_longitude: 0 })).toBeNull();
     expect(mapLink({})).toBeNull();
+  });
+
+  it('writes alt text without a file name or dates on shared photos', () => {
+    const shared = {
+      id: 'a',
+      content_type: 'image/jpeg',
+      bytes: 1,
+      width: 2,
+      height: 1,
+      taken_at: null,
+      exif: {},
+      urls: { thumb: '', preview: '' },
+    } as Photo;
+    expect(photoAlt(shared, { index: 2 })).toBe('Photo 3');
+    expect(photoAlt(shared, { index: 2, count: 9 })).toBe('Photo 3 of 9');
+    const owned = { ...shared, filename: 'IMG_1.jpg', uploaded_at: '2024-05-01T10:00:00Z' };
+    expect(photoAlt(owned)).toMatch(/^IMG_1\.jpg, uploaded /);
   });
 });

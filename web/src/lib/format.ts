@@ -22,7 +22,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /** The time a photo sorts by: when it was taken, else when it was uploaded. */
 export function photoTime(photo: Pick<Photo, 'taken_at' | 'uploaded_at'>): Date {
-  return new Date(photo.taken_at ?? photo.uploaded_at);
+  return new Date(photo.taken_at ?? photo.uploaded_at ?? 0);
 }
 
 export function formatDate(date: Date, locale?: string): string {
@@ -95,11 +95,23 @@ export function mapLink(exif: Exif): string | null {
   return `https://www.openstreetmap.org/?mlat=${la}&mlon=${lo}#map=15/${la}/${lo}`;
 }
 
-/** Alt text for a photo: its name (when known) and when it was taken. */
-export function photoAlt(photo: Photo, position?: { index: number; count: number }): string {
-  const when = photo.taken_at
-    ? `taken ${formatDateTime(new Date(photo.taken_at))}`
-    : `uploaded ${formatDate(new Date(photo.uploaded_at))}`;
-  const name = photo.filename ?? (position ? `Photo ${position.index + 1} of ${position.count}` : 'Photo');
-  return `${name}, ${when}`;
+function validDate(text: string | null | undefined): Date | null {
+  if (!text) return null;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Alt text for a photo: its name, or on a share page (no file names) its
+ * place in the list, and when it was taken or uploaded, when known.
+ */
+export function photoAlt(photo: Photo, position?: { index: number; count?: number }): string {
+  const taken = validDate(photo.taken_at);
+  const uploaded = validDate(photo.uploaded_at);
+  const when = taken ? `taken ${formatDateTime(taken)}` : uploaded ? `uploaded ${formatDate(uploaded)}` : '';
+  const place = position
+    ? `Photo ${position.index + 1}${position.count ? ` of ${position.count}` : ''}`
+    : 'Photo';
+  const name = photo.filename ?? place;
+  return when ? `${name}, ${when}` : name;
 }

@@ -48,7 +48,7 @@ export function sharePageView(token: string): View {
         }
         return api.getShared(token, cursor, limit);
       },
-      urls: (p) => api.sharedPhotoUrls(token, p.id),
+      urls: (p) => api.sharedPhotoUrls(token, p, share.allow_download),
       grouping: 'none',
       label: title,
       viewer: 'shared',
