@@ -229,7 +229,7 @@ describe('web UI', { timeout: 15 * 60_000 }, () => {
   it('makes an album from a selection, renames it and sets its cover', { timeout: STEP_MS }, async () => {
     const selects = page.getByRole('button', { name: /^Select / });
     for (let i = 0; i < 3; i += 1) await selects.nth(i).click();
-    await page.getByRole('toolbar', { name: 'Selected photos' }).getByText('3 photos selected').waitFor();
+    await page.getByRole('toolbar', { name: 'Selected photos' }).getByText('3 selected').waitFor();
     await page.getByRole('button', { name: 'Add to album' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add 3 photos to an album' });
     await dialog.getByPlaceholder('New album name').fill(ALBUM);

@@ -2,7 +2,6 @@
 
 import { h, replaceChildren } from '../lib/dom';
 import { icon, type IconName } from '../lib/icons';
-import { plural } from '../lib/format';
 
 export interface SelectionAction {
   label: string;
@@ -52,7 +51,7 @@ export class SelectionBar {
     else document.removeEventListener('keydown', this.onKey);
     this.element.hidden = selected === 0;
     document.body.classList.toggle('has-selection', selected > 0);
-    this.count.textContent = `${plural(selected, 'photo')} selected`;
+    this.count.textContent = `${selected.toLocaleString()} selected`;
     // Rebuilt only when the visible actions change, so focus is kept.
     const visible = this.actions.filter((a) => !a.when || a.when(selected));
     const key = visible.map((a) => a.label).join('|');
@@ -61,7 +60,7 @@ export class SelectionBar {
     replaceChildren(
       this.buttons,
       this.onSelectAll
-        ? h('button', { type: 'button', class: 'button button-quiet', onclick: () => this.onSelectAll?.() }, 'Select all')
+        ? h('button', { type: 'button', class: 'button button-quiet select-all', onclick: () => this.onSelectAll?.() }, 'Select all')
         : null,
       visible.map((a) =>
         h(
