@@ -3,15 +3,18 @@
 #   docker build -t picture-gallery .
 #   podman build --format docker -t picture-gallery .   # docker format keeps HEALTHCHECK
 #
-# Two stages: `build` compiles the server with Debian's packages; the runtime
-# image is debian:bookworm-slim with only the libraries the binary loads, runs
-# as uid/gid 10001 and works with a read-only root filesystem (it writes to
-# /var/lib/gallery and /tmp only).
+# Stages: `toolchain` holds Debian's build packages (Node and npm among
+# them); `web` builds the browser UI from web/ and `build` compiles the
+# server, each from it and independently (a C++ change does not rebuild the
+# UI, nor the reverse); the runtime image is debian:bookworm-slim with only
+# the libraries the binary loads and the built UI, runs as uid/gid 10001 and
+# works with a read-only root filesystem (it writes to /var/lib/gallery and
+# /tmp only).
 
 ############################################################################
-# Build stage
+# Toolchain stage
 ############################################################################
-FROM debian:bookworm AS build
+FROM debian:bookworm AS toolchain
 
 WORKDIR /src
 
@@ -22,6 +25,38 @@ RUN scripts/install-deps.sh build \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ccache \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/*
+
+############################################################################
+# Web UI stage: web/ (TypeScript, Vite) built to static files in /out/web
+############################################################################
+FROM toolchain AS web
+
+WORKDIR /src/web
+# The packages from the lockfile first (a layer kept until the lockfile
+# changes; npm's download cache outlives builds), then the sources. Debian's
+# npm 9 misreads the lockfile's package overrides, so npm 10 (the newest for
+# Debian's Node 18) installs them. Behind a TLS-inspecting proxy the
+# registry's certificates chain to the build machine's own authority:
+# scripts/container-build.sh passes that machine's CA bundle as the optional
+# build secret "ca-certificates".
+COPY web/package.json web/package-lock.json ./
+RUN --mount=type=cache,id=picture-gallery-npm,target=/root/.npm \
+    --mount=type=secret,id=ca-certificates,required=false \
+    set -eu; \
+    if [ -s /run/secrets/ca-certificates ]; then \
+      export NPM_CONFIG_CAFILE=/run/secrets/ca-certificates; \
+    fi; \
+    npm install --global --no-audit --no-fund npm@10.9.9; \
+    /usr/local/bin/npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build \
+ && mkdir -p /out \
+ && cp -r dist /out/web
+
+############################################################################
+# Build stage
+############################################################################
+FROM toolchain AS build
 
 # Only what configuring and compiling the server reads: the top-level project
 # adds src/, tests/ and bench/, and embeds the SQL migrations from schemas/.
@@ -56,9 +91,6 @@ RUN set -eu; \
     sort -u /out/runtime-packages.unsorted > /out/runtime-packages; \
     test -s /out/runtime-packages; \
     echo "runtime packages:" $(cat /out/runtime-packages)
-
-# Web UI: its npm build belongs here, in this stage (node is among the build
-# packages), with its output copied into the runtime stage below.
 
 ############################################################################
 # Runtime stage
@@ -121,6 +153,8 @@ RUN set -eux; \
     rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log /var/cache/debconf/*-old
 
 COPY --from=build /out/gallery /usr/local/bin/gallery
+# The web UI, served by the binary from memory (GALLERY_WEB_DIR).
+COPY --from=web /out/web /usr/local/share/gallery/web
 
 # Fail the build, rather than the first start, when a library is missing.
 RUN if ldd /usr/local/bin/gallery | grep 'not found'; then exit 1; fi; \
@@ -128,6 +162,7 @@ RUN if ldd /usr/local/bin/gallery | grep 'not found'; then exit 1; fi; \
 
 ENV GALLERY_LISTEN=0.0.0.0:8080 \
     GALLERY_DATA_DIR=/var/lib/gallery \
+    GALLERY_WEB_DIR=/usr/local/share/gallery/web \
     TMPDIR=/tmp
 
 VOLUME ["/var/lib/gallery", "/tmp"]

@@ -8,6 +8,8 @@
 # podman, the Debian base images are made locally with debootstrap when they
 # are missing (scripts/container-base-image.sh; no registry is needed), and
 # the image is built in the docker format, which keeps the HEALTHCHECK.
+# CA_BUNDLE: the CA certificates npm trusts in the web stage (default this
+# machine's, /etc/ssl/certs/ca-certificates.crt).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -27,14 +29,19 @@ if [[ -n $revision && -n $(git status --porcelain --untracked-files=no 2>/dev/nu
 fi
 labels=(--build-arg "VERSION=$version" --build-arg "REVISION=$revision"
         --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+# This machine's CA certificates for the web stage's npm, which may reach the
+# registry through a TLS-inspecting proxy (a build secret: not in the image).
+secrets=()
+ca_bundle=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
+[[ -s $ca_bundle ]] && secrets=(--secret "id=ca-certificates,src=$ca_bundle")
 
 case $engine in
   podman)
     scripts/container-base-image.sh
     podman build --pull=never --isolation=chroot --network=host --format docker \
-      "${labels[@]}" -t "$tag" .
+      "${labels[@]}" "${secrets[@]}" -t "$tag" .
     ;;
   *)
-    "$engine" build "${labels[@]}" -t "$tag" .
+    "$engine" build "${labels[@]}" "${secrets[@]}" -t "$tag" .
     ;;
 esac

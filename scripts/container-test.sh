@@ -6,9 +6,10 @@
 #     rely on (user, volumes, port, stop signal, health check, entry point);
 #   - /var/lib/gallery and /tmp are writable by the image's user on a
 #     read-only root filesystem;
-#   - the server answers /healthz; its first admin (GALLERY_ADMIN_EMAIL and
-#     _PASSWORD, given with --env-file) signs in and makes an API token; the
-#     API refuses a request without credentials (401); with the token it
+#   - the server answers /healthz and serves the built web UI (index.html and
+#     its precompressed, immutable assets); its first admin (GALLERY_ADMIN_EMAIL
+#     and _PASSWORD, given with --env-file) signs in and makes an API token;
+#     the API refuses a request without credentials (401); with the token it
 #     stores an uploaded picture and gives the
 #     original back byte for byte, and a JPEG thumbnail; every accepted
 #     format (PNG, WebP, GIF, HEIC, AVIF, TIFF) decodes, and AVIF/WebP
@@ -122,6 +123,8 @@ checks = {
         hc.get("Test") == ["CMD", "gallery", "healthcheck"],
     "GALLERY_LISTEN=0.0.0.0:8080": env.get("GALLERY_LISTEN") == "0.0.0.0:8080",
     "GALLERY_DATA_DIR=/var/lib/gallery": env.get("GALLERY_DATA_DIR") == "/var/lib/gallery",
+    "GALLERY_WEB_DIR=/usr/local/share/gallery/web":
+        env.get("GALLERY_WEB_DIR") == "/usr/local/share/gallery/web",
     "OCI title and revision labels":
         "org.opencontainers.image.title" in (cfg.get("Labels") or {})
         and "org.opencontainers.image.revision" in (cfg.get("Labels") or {}),
@@ -198,6 +201,22 @@ token=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"
   "$work/token.json")
 printf 'Authorization: Bearer %s\n' "$token" >"$work/auth-header"
 log "the API refuses anonymous calls (401); the first admin signed in and made an API token"
+
+# The web UI: index.html at / and at a client route, with its policy, and
+# the hashed script it names, precompressed and immutable.
+curl -fsS --max-time 10 -D "$work/ui-headers" -o "$work/index.html" "$base/albums" ||
+  fail "GET /albums (the web UI) failed"
+grep -qi '^content-type: text/html' "$work/ui-headers" || fail "/albums is not HTML"
+grep -qi "^content-security-policy: default-src 'self'" "$work/ui-headers" ||
+  fail "the web UI has no Content-Security-Policy"
+script=$(grep -o '/assets/[A-Za-z0-9_.-]*\.js' "$work/index.html" | head -n 1)
+[[ -n $script ]] || fail "index.html names no script under /assets/"
+curl -fsS --max-time 10 -H 'Accept-Encoding: br, gzip' -D "$work/js-headers" -o /dev/null \
+  "$base$script" || fail "GET $script failed"
+grep -qi '^content-encoding: br' "$work/js-headers" || fail "$script is not served precompressed"
+grep -qi '^cache-control: public, max-age=31536000, immutable' "$work/js-headers" ||
+  fail "$script is not cached as immutable"
+log "web UI served: / and client routes, $script (br, immutable)"
 
 # upload FILE: POSTs it, prints the Photo's id, original URL and thumb URL.
 upload() {

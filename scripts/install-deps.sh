@@ -25,6 +25,13 @@ missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# The web UI builds with npm. Debian's nodejs comes without it (npm is a
+# package of its own there); NodeSource's nodejs bundles it, and Debian's npm
+# must then not go over it: so ask for the package only when the command is
+# missing.
+if [[ " $* " == *" build "* ]] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "install-deps: installing ${missing[*]}"

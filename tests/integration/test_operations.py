@@ -146,28 +146,6 @@ class HealthAndMetricsTest(GalleryTestCase):
                 self.assertTrue(resp.headers["Content-Type"].startswith("application/json"))
                 self.assertIn("no-store", resp.headers.get("Cache-Control", ""))
 
-    def test_index_page(self):
-        """Without a built web UI, / answers 503 with an HTML page saying how
-        to build it (the API still answers); with one (--web-dir), / and
-        the client routes answer its index.html."""
-        resp = self.server.get("/")
-        self.assertEqual(resp.status_code, 503)
-        self.assertTrue(resp.headers["Content-Type"].startswith("text/html"))
-        self.assertIn("make web", resp.text)
-        self.assertEqual(self.server.get("/api/v1/photos").status_code, 200)
-
-        web_dir = pathlib.Path(tempfile.mkdtemp(prefix="gallery-it-web-"))
-        self.addCleanup(shutil.rmtree, web_dir, True)
-        index = b"<!doctype html><title>gallery test UI</title><div id=app></div>\n"
-        (web_dir / "index.html").write_bytes(index)
-        server = self.start_test_server(["--web-dir", str(web_dir)])
-        for path in ("/", "/albums"):
-            with self.subTest(path=path):
-                resp = server.get(path)
-                self.assertEqual(resp.status_code, 200)
-                self.assertTrue(resp.headers["Content-Type"].startswith("text/html"))
-                self.assertEqual(resp.content, index)
-
     def test_metrics(self):
         """/metrics: request counts by method/route/status, the latency
         histogram, upload results, image pool gauges and byte counters, all
