@@ -42,9 +42,19 @@ class WebUiServingTest(GalleryTestCase):
         cls.addClassCleanup(shutil.rmtree, cls.root, True)
         cls.server = cls.start_server(extra_args=["--web-dir", str(cls.root)])
 
+    def test_a_dead_share_link_answers_404_with_the_app(self):
+        """The page of an unknown (or expired, or revoked) link is the app,
+        which explains it, with the same 404 as the link's API."""
+        resp = self.server.get("/s/some-token", headers={"Accept-Encoding": "identity"})
+        self.assertEqual(resp.status_code, 404)
+        self.assertEqual(resp.content, INDEX)
+        self.assertEqual(resp.headers["Cache-Control"], "no-store")
+        self.assertEqual(resp.headers["X-Robots-Tag"], "noindex, nofollow")
+        api = self.server.anonymous().get("/api/v1/shared/some-token")
+        self.assertEqual(api.status_code, 404)
+
     def test_client_routes_answer_the_app(self):
-        for path in ("/", "/albums", "/albums/some-id", "/trash", "/login", "/settings",
-                     "/s/some-token"):
+        for path in ("/", "/albums", "/albums/some-id", "/trash", "/login", "/settings"):
             with self.subTest(path=path):
                 resp = self.server.get(path, headers={"Accept-Encoding": "identity"})
                 self.assertEqual(resp.status_code, 200)
