@@ -44,13 +44,17 @@ class WebUiServingTest(GalleryTestCase):
 
     def test_client_routes_answer_the_app(self):
         for path in ("/", "/albums", "/albums/some-id", "/trash", "/login", "/settings",
-                     "/s/some-token"):
+                     "/s/no-such-token"):
             with self.subTest(path=path):
                 resp = self.server.get(path, headers={"Accept-Encoding": "identity"})
-                self.assertEqual(resp.status_code, 200)
+                # A share link that does not exist gets the app too (it says the
+                # link is not valid), with 404 where the server knows the
+                # link is dead (WebUiOptions.share_link_alive).
+                self.assertIn(resp.status_code, (200, 404) if path.startswith("/s/") else (200,))
                 self.assertEqual(resp.content, INDEX)
                 self.assertEqual(resp.headers["Content-Type"], "text/html; charset=utf-8")
-                self.assertEqual(resp.headers["Cache-Control"], "no-cache")
+                if resp.status_code == 200:
+                    self.assertEqual(resp.headers["Cache-Control"], "no-cache")
                 self.assertTrue(resp.headers["ETag"].startswith('"'))
                 csp = resp.headers["Content-Security-Policy"]
                 for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'",
