@@ -44,17 +44,13 @@ class WebUiServingTest(GalleryTestCase):
 
     def test_client_routes_answer_the_app(self):
         for path in ("/", "/albums", "/albums/some-id", "/trash", "/login", "/settings",
-                     "/s/no-such-token"):
+                     "/s/some-token"):
             with self.subTest(path=path):
                 resp = self.server.get(path, headers={"Accept-Encoding": "identity"})
-                # A share link that does not exist gets the app too (it says the
-                # link is not valid), with 404 where the server knows the
-                # link is dead (WebUiOptions.share_link_alive).
-                self.assertIn(resp.status_code, (200, 404) if path.startswith("/s/") else (200,))
+                self.assertEqual(resp.status_code, 200)
                 self.assertEqual(resp.content, INDEX)
                 self.assertEqual(resp.headers["Content-Type"], "text/html; charset=utf-8")
-                if resp.status_code == 200:
-                    self.assertEqual(resp.headers["Cache-Control"], "no-cache")
+                self.assertEqual(resp.headers["Cache-Control"], "no-cache")
                 self.assertTrue(resp.headers["ETag"].startswith('"'))
                 csp = resp.headers["Content-Security-Policy"]
                 for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'",
