@@ -92,6 +92,7 @@ function teardownApp(): void {
   app?.uploads.element.remove();
   app?.uploads.fileInput.remove();
   app = null;
+  shell?.dispose();
   shell = null;
 }
 

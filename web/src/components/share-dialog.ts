@@ -3,7 +3,8 @@
 // before. The link itself is shown once (the server keeps only its hash).
 
 import * as api from '../api/gallery';
-import type { Share } from '../api/types';
+import type { Photo, Share } from '../api/types';
+import type { SelectionAction } from './selection-bar';
 import { h, replaceChildren, uid } from '../lib/dom';
 import { icon } from '../lib/icons';
 import { formatDate, formatRelative } from '../lib/format';
@@ -283,4 +284,20 @@ export function openShareDialog(target: ShareTarget): void {
   });
   expires.focus();
   void loadExisting();
+}
+
+/**
+ * The selection toolbar's "share this photo" action: shown for exactly one
+ * selected photo, it opens the share dialog for it.
+ */
+export function sharePhotoAction(selected: () => Photo[], label: string): SelectionAction {
+  return {
+    label,
+    icon: 'share',
+    when: (n) => n === 1,
+    run: () => {
+      const photo = selected()[0];
+      if (photo) openShareDialog({ kind: 'photo', id: photo.id, title: photo.filename ?? 'this photo' });
+    },
+  };
 }

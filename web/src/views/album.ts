@@ -6,7 +6,7 @@ import { ApiError } from '../api/http';
 import type { Album } from '../api/types';
 import { PhotoGrid } from '../components/photo-grid';
 import { SelectionBar } from '../components/selection-bar';
-import { openShareDialog } from '../components/share-dialog';
+import { openShareDialog, sharePhotoAction } from '../components/share-dialog';
 import { h } from '../lib/dom';
 import { plural } from '../lib/format';
 import type { View } from '../lib/router';
@@ -60,15 +60,7 @@ export async function albumView(app: AppContext, id: string): Promise<View> {
           }
         },
       },
-      {
-        label: 'Share photo',
-        icon: 'share',
-        when: (n) => n === 1,
-        run: () => {
-          const photo = grid.selectedPhotos()[0];
-          if (photo) openShareDialog({ kind: 'photo', id: photo.id, title: photo.filename ?? 'this photo' });
-        },
-      },
+      sharePhotoAction(() => grid.selectedPhotos(), 'Share photo'),
       {
         label: 'Remove from album',
         icon: 'close',

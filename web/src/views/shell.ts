@@ -97,9 +97,7 @@ export class Shell {
       ),
       this.main,
     );
-    document.addEventListener('click', (event) => {
-      if (!this.menu.hidden && !(event.target as Element).closest?.('.account')) this.closeMenu();
-    });
+    document.addEventListener('click', this.onDocumentClick);
     this.menu.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         this.closeMenu();
@@ -107,6 +105,16 @@ export class Shell {
       }
     });
   }
+
+  /** Removes the shell's document-wide listener (on sign-out). */
+  dispose(): void {
+    document.removeEventListener('click', this.onDocumentClick);
+  }
+
+  // A click outside the account menu closes it.
+  private readonly onDocumentClick = (event: MouseEvent) => {
+    if (!this.menu.hidden && !(event.target as Element | null)?.closest?.('.account')) this.closeMenu();
+  };
 
   setPage(path: string, content: HTMLElement): void {
     for (const link of this.links) {

@@ -5,7 +5,7 @@ import type { Photo } from '../api/types';
 import { pickAlbum } from '../components/album-picker';
 import { PhotoGrid } from '../components/photo-grid';
 import { SelectionBar } from '../components/selection-bar';
-import { openShareDialog } from '../components/share-dialog';
+import { sharePhotoAction } from '../components/share-dialog';
 import { h, uid } from '../lib/dom';
 import type { Grouping } from '../lib/groups';
 import { plural } from '../lib/format';
@@ -43,15 +43,7 @@ export function timelineView(app: AppContext): View {
           }
         },
       },
-      {
-        label: 'Share',
-        icon: 'share',
-        when: (n) => n === 1,
-        run: () => {
-          const photo = grid.selectedPhotos()[0];
-          if (photo) openShareDialog({ kind: 'photo', id: photo.id, title: photo.filename ?? 'this photo' });
-        },
-      },
+      sharePhotoAction(() => grid.selectedPhotos(), 'Share'),
       {
         label: 'Move to trash',
         icon: 'trash',
