@@ -3,6 +3,7 @@
 #include <charconv>
 #include <limits>
 
+#include "common/ascii.hpp"
 #include "common/crypto.hpp"
 
 namespace gallery::api {
@@ -11,12 +12,6 @@ namespace {
 Status Bad(std::string_view header, std::string_view why) {
   return Status(ErrorCode::kInvalidArgument, std::string(header) + ": " + std::string(why),
                 std::string(header) + " " + std::string(why));
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 bool IsKeyChar(char c) { return c > 0x20 && c < 0x7f && c != ','; }
@@ -39,13 +34,14 @@ Result<uint64_t> ParseTusInteger(std::string_view header_name, std::string_view 
 
 Result<std::map<std::string, std::string>> ParseUploadMetadata(std::string_view value) {
   std::map<std::string, std::string> out;
-  if (Trim(value).empty()) return out;
+  if (TrimBlanks(value).empty()) return out;
   while (true) {
     const size_t comma = value.find(',');
-    std::string_view pair = Trim(value.substr(0, comma));
+    std::string_view pair = TrimBlanks(value.substr(0, comma));
     const size_t space = pair.find(' ');
     std::string_view key = pair.substr(0, space);
-    std::string_view encoded = space == std::string_view::npos ? "" : Trim(pair.substr(space + 1));
+    std::string_view encoded =
+        space == std::string_view::npos ? "" : TrimBlanks(pair.substr(space + 1));
     if (key.empty()) return Bad("Upload-Metadata", "has an empty key");
     for (char c : key) {
       if (!IsKeyChar(c)) return Bad("Upload-Metadata", "keys are ASCII without spaces or commas");
@@ -71,7 +67,7 @@ std::string FormatUploadMetadata(const std::string& filename) {
 }
 
 Result<service::ChunkChecksum> ParseUploadChecksum(std::string_view value) {
-  value = Trim(value);
+  value = TrimBlanks(value);
   const size_t space = value.find(' ');
   if (space == std::string_view::npos) {
     return Bad("Upload-Checksum", "must be \"<algorithm> <base64 digest>\"");
@@ -83,7 +79,8 @@ Result<service::ChunkChecksum> ParseUploadChecksum(std::string_view value) {
   }
   service::ChunkChecksum checksum;
   checksum.algorithm = *algorithm;
-  if (!Base64Decode(Trim(value.substr(space + 1)), &checksum.digest) || checksum.digest.empty()) {
+  if (!Base64Decode(TrimBlanks(value.substr(space + 1)), &checksum.digest) ||
+      checksum.digest.empty()) {
     return Bad("Upload-Checksum", "digest is not base64");
   }
   return checksum;

@@ -1,27 +1,18 @@
 #include "http/cookies.hpp"
 
+#include "common/ascii.hpp"
 namespace gallery::http {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 std::optional<std::string> CookieValue(const Fields& headers, std::string_view name) {
   auto [first, last] = headers.equal_range(beast_http::field::cookie);
   for (auto field = first; field != last; ++field) {
     std::string_view list = field->value();
     while (!list.empty()) {
       size_t semi = list.find(';');
-      std::string_view pair = Trim(list.substr(0, semi));
+      std::string_view pair = TrimBlanks(list.substr(0, semi));
       list = semi == std::string_view::npos ? std::string_view() : list.substr(semi + 1);
       size_t eq = pair.find('=');
-      if (eq == std::string_view::npos || Trim(pair.substr(0, eq)) != name) continue;
-      std::string_view value = Trim(pair.substr(eq + 1));
+      if (eq == std::string_view::npos || TrimBlanks(pair.substr(0, eq)) != name) continue;
+      std::string_view value = TrimBlanks(pair.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }

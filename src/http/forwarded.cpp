@@ -4,22 +4,14 @@
 #include <boost/beast/core/string.hpp>
 #include <vector>
 
+#include "common/ascii.hpp"
+
 namespace gallery::http {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 bool ForwardedHttps(const Fields& headers) {
   auto it = headers.find("X-Forwarded-Proto");
   if (it == headers.end()) return false;
   std::string_view value = it->value();
-  return boost::beast::iequals(Trim(value.substr(0, value.find(','))), "https");
+  return boost::beast::iequals(TrimBlanks(value.substr(0, value.find(','))), "https");
 }
 
 std::string ClientAddress(std::string_view peer, const Fields& headers, int trusted_hops) {
@@ -31,7 +23,7 @@ std::string ClientAddress(std::string_view peer, const Fields& headers, int trus
     std::string_view list = field->value();
     while (true) {
       size_t comma = list.find(',');
-      entries.push_back(Trim(list.substr(0, comma)));
+      entries.push_back(TrimBlanks(list.substr(0, comma)));
       if (comma == std::string_view::npos) break;
       list.remove_prefix(comma + 1);
     }

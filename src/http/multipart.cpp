@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.hpp"
 #include "http/message.hpp"
 
 namespace gallery::http {
@@ -11,19 +12,6 @@ namespace {
 Status Malformed(std::string detail) {
   return Status(ErrorCode::kInvalidArgument, "multipart: " + detail,
                 "Malformed multipart body: " + detail);
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Parses `; key=value; key="quoted"` parameters after the first token.
@@ -35,7 +23,7 @@ std::vector<std::pair<std::string, std::string>> HeaderParams(std::string_view v
     while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
     size_t eq = value.find('=', i);
     if (eq == std::string_view::npos) break;
-    std::string key = Lower(Trim(value.substr(i, eq - i)));
+    std::string key = AsciiLower(TrimBlanks(value.substr(i, eq - i)));
     size_t j = eq + 1;
     std::string val;
     if (j < value.size() && value[j] == '"') {
@@ -53,7 +41,7 @@ std::vector<std::pair<std::string, std::string>> HeaderParams(std::string_view v
       i = value.find(';', j);
     } else {
       size_t end = value.find(';', j);
-      val = std::string(Trim(value.substr(j, end == std::string_view::npos ? end : end - j)));
+      val = std::string(TrimBlanks(value.substr(j, end == std::string_view::npos ? end : end - j)));
       i = end;
     }
     out.emplace_back(std::move(key), std::move(val));
@@ -64,8 +52,8 @@ std::vector<std::pair<std::string, std::string>> HeaderParams(std::string_view v
 }  // namespace
 
 Result<std::string> MultipartBoundary(std::string_view content_type) {
-  std::string lower = Lower(content_type.substr(0, content_type.find(';')));
-  if (Trim(lower) != "multipart/form-data") {
+  std::string lower = AsciiLower(content_type.substr(0, content_type.find(';')));
+  if (TrimBlanks(lower) != "multipart/form-data") {
     return Status(ErrorCode::kInvalidArgument, "not multipart/form-data",
                   "Expected Content-Type multipart/form-data with file parts named 'file'");
   }
@@ -114,10 +102,10 @@ Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body, std::st
       if (line.empty()) continue;
       size_t colon = line.find(':');
       if (colon == std::string_view::npos || colon == 0) return Malformed("bad part header line");
-      std::string name = Lower(Trim(line.substr(0, colon)));
-      std::string_view value = Trim(line.substr(colon + 1));
+      std::string name = AsciiLower(TrimBlanks(line.substr(0, colon)));
+      std::string_view value = TrimBlanks(line.substr(colon + 1));
       if (name == "content-disposition") {
-        if (Lower(Trim(value.substr(0, value.find(';')))) != "form-data") {
+        if (AsciiLower(TrimBlanks(value.substr(0, value.find(';')))) != "form-data") {
           return Malformed("part disposition is not form-data");
         }
         has_disposition = true;

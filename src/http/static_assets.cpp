@@ -6,6 +6,7 @@
 #include <system_error>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "common/crypto.hpp"
 #include "http/responses.hpp"
 
@@ -14,24 +15,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // "q=0.5" → 0.5; anything unparsable counts as 1 (lenient, like browsers).
 double ParseQ(std::string_view params) {
   while (!params.empty()) {
     size_t semi = params.find(';');
-    std::string_view param = Trim(params.substr(0, semi));
+    std::string_view param = TrimBlanks(params.substr(0, semi));
     params = semi == std::string_view::npos ? std::string_view() : params.substr(semi + 1);
     if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
     std::string_view value = param.substr(2);
@@ -69,7 +57,7 @@ ContentCoding ChooseContentCoding(std::string_view accept_encoding, bool have_br
     std::string_view item = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     size_t semi = item.find(';');
-    std::string coding = Lower(Trim(item.substr(0, semi)));
+    std::string coding = AsciiLower(TrimBlanks(item.substr(0, semi)));
     double q = semi == std::string_view::npos ? 1 : ParseQ(item.substr(semi + 1));
     if (coding == "br") {
       br = q;
@@ -115,7 +103,7 @@ std::string ContentTypeForPath(std::string_view path) {
   if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) {
     return "application/octet-stream";
   }
-  auto it = kTypes.find(Lower(path.substr(dot)));
+  auto it = kTypes.find(AsciiLower(path.substr(dot)));
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
 
