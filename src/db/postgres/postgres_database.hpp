@@ -25,8 +25,8 @@
 #include "db/postgres/pg_pool.hpp"
 #include "db/postgres/postgres_metadata_store.hpp"  // PostgresOptions
 #include "db/share_store.hpp"
-#include "db/user_store.hpp"
 #include "db/upload_store.hpp"
+#include "db/user_store.hpp"
 
 namespace gallery::db {
 
