@@ -39,17 +39,4 @@ inline http::RouteOptions SignedInBeforeBody(ApiContext& ctx, http::RouteOptions
   return options;
 }
 
-// The same for routes only admins may use: others get 403.
-inline http::Handler AdminOnly(ApiContext& ctx, PrincipalHandler handler) {
-  return Authenticated(
-      ctx,
-      [handler = std::move(handler)](
-          http::Request& req, const Principal& who) -> boost::asio::awaitable<http::Response> {
-        if (!who.admin()) {
-          co_return http::ProblemResponse(ErrorCode::kForbidden, "Only an admin may do this", req);
-        }
-        co_return co_await handler(req, who);
-      });
-}
-
 }  // namespace gallery::api

@@ -1,9 +1,8 @@
 #include "api/users_handler.hpp"
 
-#include <charconv>
-
 #include "api/authenticate.hpp"
 #include "api/json_body.hpp"
+#include "api/request_input.hpp"
 #include "api/user_json.hpp"
 #include "common/crypto.hpp"
 #include "http/offload.hpp"
@@ -18,9 +17,6 @@ namespace field = boost::beast::http;
 using http::HttpStatus;
 using http::Request;
 using http::Response;
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 200;
 
 Status Invalid(std::string detail) { return Status(ErrorCode::kInvalidArgument, detail, detail); }
 
@@ -53,21 +49,9 @@ Result<db::UserRole> RoleOf(const std::optional<std::string>& name) {
   return *role;
 }
 
-Result<int> PageLimit(const Request& req) {
-  int limit = kDefaultPageSize;
-  if (auto text = req.QueryParam("limit")) {
-    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-    if (ec != std::errc() || ptr != text->data() + text->size() || limit < 1 ||
-        limit > kMaxPageSize) {
-      return Invalid("limit must be a whole number from 1 to " + std::to_string(kMaxPageSize));
-    }
-  }
-  return limit;
-}
-
 // The users listing's cursor is the last email of the page, base64url: the
 // client treats it as opaque.
-Result<std::optional<std::string>> PageCursor(const Request& req) {
+Result<std::optional<std::string>> EmailCursor(const Request& req) {
   std::optional<std::string> cursor = req.QueryParam("cursor");
   if (!cursor || cursor->empty()) return std::optional<std::string>();
   std::string email;
@@ -114,7 +98,7 @@ void RegisterUserRoutes(http::Router& router, ApiContext& ctx) {
     if (!who.ok()) co_return http::ProblemResponse(who.status(), req);
     Result<int> limit = PageLimit(req);
     if (!limit.ok()) co_return http::ProblemResponse(limit.status(), req);
-    Result<std::optional<std::string>> after = PageCursor(req);
+    Result<std::optional<std::string>> after = EmailCursor(req);
     if (!after.ok()) co_return http::ProblemResponse(after.status(), req);
     const int n = *limit;
     Result<std::pair<db::UserPage, std::vector<int64_t>>> page = co_await http::Offload(
