@@ -37,6 +37,26 @@ Status CheckQuota(int64_t used, uint64_t adding, int64_t quota) {
                     " used). Empty the trash or delete photos to make room.");
 }
 
+PhotoPage PhotoPageOf(std::vector<PhotoRecord> rows, int limit) {
+  PhotoPage page;
+  page.photos = std::move(rows);
+  if (static_cast<int>(page.photos.size()) > limit) {
+    page.photos.resize(limit);
+    page.next = PhotoCursor{page.photos.back().SortTime(), page.photos.back().id};
+  }
+  return page;
+}
+
+TrashPage TrashPageOf(std::vector<PhotoRecord> rows, int limit) {
+  TrashPage page;
+  page.photos = std::move(rows);
+  if (static_cast<int>(page.photos.size()) > limit) {
+    page.photos.resize(limit);
+    page.next = TrashCursor{*page.photos.back().deleted_at, page.photos.back().id};
+  }
+  return page;
+}
+
 Status CheckListLimit(int limit) {
   if (limit < 1 || limit > kMaxListLimit) {
     return Status::InvalidArgument("list limit " + std::to_string(limit) + " is outside 1.." +

@@ -173,13 +173,7 @@ class PostgresMetadataStore final : public MetadataStore {
     Result<std::vector<PhotoRecord>> rows =
         ListPage(after ? kListAfter : kListFirstPage, owner_id, key, limit);
     if (!rows.ok()) return rows.status();
-    PhotoPage page;
-    page.photos = std::move(rows).value();
-    if (static_cast<int>(page.photos.size()) > limit) {
-      page.photos.pop_back();
-      page.next = PhotoCursor{page.photos.back().SortTime(), page.photos.back().id};
-    }
-    return page;
+    return PhotoPageOf(std::move(rows).value(), limit);
   }
 
   Result<TrashPage> ListTrash(const std::string& owner_id, const std::optional<TrashCursor>& after,
@@ -190,13 +184,7 @@ class PostgresMetadataStore final : public MetadataStore {
     Result<std::vector<PhotoRecord>> rows =
         ListPage(after ? kTrashAfter : kTrashFirstPage, owner_id, key, limit);
     if (!rows.ok()) return rows.status();
-    TrashPage page;
-    page.photos = std::move(rows).value();
-    if (static_cast<int>(page.photos.size()) > limit) {
-      page.photos.pop_back();
-      page.next = TrashCursor{*page.photos.back().deleted_at, page.photos.back().id};
-    }
-    return page;
+    return TrashPageOf(std::move(rows).value(), limit);
   }
 
   Status TrashPhoto(const std::string& id, Clock::time_point at) override {
